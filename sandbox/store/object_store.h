@@ -1,0 +1,94 @@
+#pragma once
+// The sandbox's etcd: a versioned key-value store of JSON objects with one global,
+// monotonically increasing resourceVersion, a bounded event history for watches, and
+// persistence in the state directory (write-ahead log + snapshot) so that `kill -9` and a
+// restart lose nothing. It knows nothing of Kubernetes semantics beyond metadata
+// bookkeeping; validation, defaults, generation and cascades live in ResourceService.
+
+#include "api/api_error.h"
+#include "api/resource_registry.h"
+
+#include <boost/json/object.hpp>
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace sandbox {
+
+class Clock;
+
+enum class WatchEventType { Added, Modified, Deleted };
+
+struct WatchEvent {
+    WatchEventType type;
+    const ResourceType *resource = nullptr;
+    boost::json::object object; // full object; for Deleted its last state at the deletion's RV
+    std::uint64_t resourceVersion = 0;
+};
+
+struct StoreList {
+    std::vector<boost::json::object> items; // ordered by namespace, then name
+    std::uint64_t resourceVersion = 0;       // the store's version when the list was taken
+};
+
+using WatchCallback = std::function<void(const WatchEvent &)>;
+using WatchId = std::uint64_t;
+
+class ObjectStore final {
+public:
+    // stateDir empty: memory only (unit tests). Otherwise load() recovers from it.
+    ObjectStore(std::filesystem::path stateDir, const ResourceRegistry &registry,
+                const Clock &clock);
+    ~ObjectStore();
+    ObjectStore(const ObjectStore &) = delete;
+    ObjectStore &operator=(const ObjectStore &) = delete;
+
+    // Reads snapshot + log; a torn last log record (crash mid-write) is dropped.
+    rf::Status load();
+
+    // Create: sets metadata.uid (random UUID v4), creationTimestamp (now, unless already
+    // set by the service), resourceVersion. AlreadyExists if the key is taken.
+    ApiResult<boost::json::object> create(const ResourceType &type, boost::json::object object);
+    // Update: the object must exist. If metadata.resourceVersion is non-empty and differs
+    // from the stored one -> Conflict. uid and creationTimestamp are kept from the stored
+    // object. Writes a new resourceVersion. An update that changes nothing (byte-equal
+    // JSON ignoring resourceVersion) writes nothing and returns the stored object.
+    ApiResult<boost::json::object> update(const ResourceType &type, boost::json::object object);
+    // Delete: returns the last state with a new (deletion) resourceVersion.
+    // If expectedUid/expectedRv are non-empty they are preconditions (Conflict on mismatch).
+    ApiResult<boost::json::object> remove(const ResourceType &type, std::string_view ns,
+                                          std::string_view name, std::string_view expectedUid = {},
+                                          std::string_view expectedRv = {});
+
+    std::optional<boost::json::object> get(const ResourceType &type, std::string_view ns,
+                                           std::string_view name) const;
+    // ns empty: all namespaces (or a cluster-scoped type).
+    StoreList list(const ResourceType &type, std::string_view ns = {}) const;
+
+    std::uint64_t resourceVersion() const;
+    // Oldest RV a watch may start from; older -> 410 Expired.
+    std::uint64_t oldestWatchableVersion() const;
+
+    // Starts a watch on `type` (nullptr = every type) in `ns` (empty = all). Events after
+    // fromVersion that are still in history are replayed first, in order, then live events
+    // follow. fromVersion older than the history -> ApiError::expired("too old resource
+    // version: N (M)"). Callbacks run on the writing thread, in commit order, never
+    // concurrently with each other and never with the store's data lock held; they must
+    // be quick (queue the event and return) and may not call the store.
+    ApiResult<WatchId> watch(const ResourceType *type, std::string_view ns,
+                             std::uint64_t fromVersion, WatchCallback callback);
+    void unwatch(WatchId id);
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> m_impl;
+};
+
+} // namespace sandbox
