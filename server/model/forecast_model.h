@@ -44,6 +44,7 @@ struct Accuracy {
     double coverage80 = 0.0; // fraction of holdout days inside the 80% interval, 0..1
     double naiveMase = 0.0;  // seasonal-naive baseline
     double naiveSmape = 0.0;
+    int days = 0; // holdout days scored; 0 means the series had too little data to score
 };
 
 struct SeriesModel {
@@ -100,6 +101,10 @@ private:
 
 // Standard normal quantile (inverse CDF), accurate to ~1e-9 on (0, 1).
 double normalQuantile(double p);
+
+// Forecast mean and variance h >= 1 days after the state's last day (docs/model.md).
+double forecastMean(const EtsParameters &params, const EtsState &state, int h);
+double forecastVariance(const EtsParameters &params, double sigma, int h);
 
 // ISO date helpers ("2021-01-01").
 rf::Result<Date> parseDate(std::string_view text);
