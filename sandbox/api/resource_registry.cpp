@@ -1,0 +1,224 @@
+#include "api/resource_registry.h"
+
+#include <algorithm>
+#include <utility>
+
+namespace sandbox {
+
+namespace {
+
+// Verb sets as a v1.32 API server advertises them in discovery.
+const std::vector<std::string> kAllVerbs = {"create", "delete", "deletecollection", "get",
+                                            "list",   "patch",  "update",           "watch"};
+// Namespaces cannot be deleted as a collection.
+const std::vector<std::string> kNoCollectionVerbs = {"create", "delete", "get",  "list",
+                                                     "patch",  "update", "watch"};
+const std::vector<std::string> kSubresourceVerbs = {"get", "patch", "update"};
+
+SubresourceType statusOf(const std::string &group, const std::string &version,
+                         const std::string &kind) {
+    return {"status", {group, version, kind}, kSubresourceVerbs};
+}
+
+// deployments/scale and replicasets/scale answer with autoscaling/v1 Scale: `kubectl scale`
+// looks for exactly this response kind (k8s-api-notes §1).
+SubresourceType scaleSubresource() {
+    return {"scale", {"autoscaling", "v1", "Scale"}, kSubresourceVerbs};
+}
+
+struct Builder {
+    ResourceType type;
+
+    Builder(std::string group, std::string version, std::string kind, std::string resource,
+            std::string singular) {
+        type.group = std::move(group);
+        type.version = std::move(version);
+        type.kind = std::move(kind);
+        type.resource = std::move(resource);
+        type.singular = std::move(singular);
+        type.verbs = kAllVerbs;
+    }
+    Builder &clusterScoped() {
+        type.namespaced = false;
+        return *this;
+    }
+    Builder &verbs(std::vector<std::string> v) {
+        type.verbs = std::move(v);
+        return *this;
+    }
+    Builder &shortNames(std::vector<std::string> v) {
+        type.shortNames = std::move(v);
+        return *this;
+    }
+    Builder &categories(std::vector<std::string> v) {
+        type.categories = std::move(v);
+        return *this;
+    }
+    Builder &withStatus() {
+        type.hasStatus = true;
+        type.subresources.push_back(statusOf(type.group, type.version, type.kind));
+        return *this;
+    }
+    Builder &withScale() {
+        type.subresources.push_back(scaleSubresource());
+        return *this;
+    }
+    Builder &subresource(SubresourceType sub) {
+        type.subresources.push_back(std::move(sub));
+        return *this;
+    }
+    ResourceType build() {
+        // Discovery lists subresources sorted by name, as the real server does.
+        std::sort(
+            type.subresources.begin(), type.subresources.end(),
+            [](const SubresourceType &a, const SubresourceType &b) { return a.name < b.name; });
+        return std::move(type);
+    }
+};
+
+std::vector<ResourceType> builtinTypes() {
+    std::vector<ResourceType> types;
+    const std::vector<std::string> all = {"all"};
+
+    // core/v1, in the alphabetical order the real /api/v1 uses.
+    types.push_back(
+        Builder("", "v1", "ConfigMap", "configmaps", "configmap").shortNames({"cm"}).build());
+    types.push_back(
+        Builder("", "v1", "Endpoints", "endpoints", "endpoints").shortNames({"ep"}).build());
+    types.push_back(Builder("", "v1", "Event", "events", "event").shortNames({"ev"}).build());
+    types.push_back(Builder("", "v1", "Namespace", "namespaces", "namespace")
+                        .clusterScoped()
+                        .verbs(kNoCollectionVerbs)
+                        .shortNames({"ns"})
+                        .withStatus()
+                        .build());
+    types.push_back(Builder("", "v1", "Node", "nodes", "node")
+                        .clusterScoped()
+                        .shortNames({"no"})
+                        .withStatus()
+                        .build());
+    // pods/log answers with text, but discovery names Pod as its kind (as the real server).
+    types.push_back(Builder("", "v1", "Pod", "pods", "pod")
+                        .shortNames({"po"})
+                        .categories(all)
+                        .withStatus()
+                        .subresource({"log", {"", "v1", "Pod"}, {"get"}})
+                        .build());
+    types.push_back(Builder("", "v1", "Secret", "secrets", "secret").build());
+    types.push_back(Builder("", "v1", "ServiceAccount", "serviceaccounts", "serviceaccount")
+                        .shortNames({"sa"})
+                        .build());
+    types.push_back(Builder("", "v1", "Service", "services", "service")
+                        .shortNames({"svc"})
+                        .categories(all)
+                        .withStatus()
+                        .subresource({"proxy",
+                                      {"", "v1", "ServiceProxyOptions"},
+                                      {"create", "delete", "get", "patch", "update"}})
+                        .build());
+
+    types.push_back(Builder("apps", "v1", "Deployment", "deployments", "deployment")
+                        .shortNames({"deploy"})
+                        .categories(all)
+                        .withStatus()
+                        .withScale()
+                        .build());
+    types.push_back(Builder("apps", "v1", "ReplicaSet", "replicasets", "replicaset")
+                        .shortNames({"rs"})
+                        .categories(all)
+                        .withStatus()
+                        .withScale()
+                        .build());
+
+    types.push_back(Builder("autoscaling", "v2", "HorizontalPodAutoscaler",
+                            "horizontalpodautoscalers", "horizontalpodautoscaler")
+                        .shortNames({"hpa"})
+                        .categories(all)
+                        .withStatus()
+                        .build());
+
+    types.push_back(Builder("networking.k8s.io", "v1", "Ingress", "ingresses", "ingress")
+                        .shortNames({"ing"})
+                        .withStatus()
+                        .build());
+
+    types.push_back(Builder("policy", "v1", "PodDisruptionBudget", "poddisruptionbudgets",
+                            "poddisruptionbudget")
+                        .shortNames({"pdb"})
+                        .withStatus()
+                        .build());
+
+    types.push_back(Builder("authorization.k8s.io", "v1", "SelfSubjectAccessReview",
+                            "selfsubjectaccessreviews", "selfsubjectaccessreview")
+                        .clusterScoped()
+                        .verbs({"create"})
+                        .build());
+
+    types.push_back(Builder("apiextensions.k8s.io", "v1", "CustomResourceDefinition",
+                            "customresourcedefinitions", "customresourcedefinition")
+                        .clusterScoped()
+                        .shortNames({"crd", "crds"})
+                        .categories({"api-extensions"})
+                        .withStatus()
+                        .build());
+
+    // A CRD in a real cluster (prometheus-operator); its printer is the CRD default.
+    types.push_back(Builder("monitoring.coreos.com", "v1", "PrometheusRule", "prometheusrules",
+                            "prometheusrule")
+                        .shortNames({"promrule"})
+                        .categories({"prometheus-operator"})
+                        .build());
+    return types;
+}
+
+} // namespace
+
+const SubresourceType *ResourceType::subresource(std::string_view name) const {
+    for (const auto &sub : subresources) {
+        if (sub.name == name) {
+            return &sub;
+        }
+    }
+    return nullptr;
+}
+
+ResourceRegistry::ResourceRegistry(std::vector<ResourceType> types)
+    : m_types(std::move(types)) {}
+
+const ResourceRegistry &ResourceRegistry::builtin() {
+    static const ResourceRegistry registry(builtinTypes());
+    return registry;
+}
+
+const ResourceType *ResourceRegistry::byResource(std::string_view group, std::string_view version,
+                                                 std::string_view resource) const {
+    for (const auto &type : m_types) {
+        if (type.group == group && type.version == version && type.resource == resource) {
+            return &type;
+        }
+    }
+    return nullptr;
+}
+
+const ResourceType *ResourceRegistry::byKind(std::string_view apiVersion,
+                                             std::string_view kind) const {
+    for (const auto &type : m_types) {
+        if (type.kind == kind && type.apiVersion() == apiVersion) {
+            return &type;
+        }
+    }
+    return nullptr;
+}
+
+std::vector<std::string> ResourceRegistry::groupVersions() const {
+    std::vector<std::string> out;
+    for (const auto &type : m_types) {
+        std::string gv = type.apiVersion();
+        if (std::find(out.begin(), out.end(), gv) == out.end()) {
+            out.push_back(std::move(gv));
+        }
+    }
+    return out;
+}
+
+} // namespace sandbox
