@@ -29,4 +29,8 @@ ApiResult<boost::json::value> applyStrategicMergePatch(const boost::json::value 
                                                        const boost::json::value &patch,
                                                        std::string_view kind);
 
+// JSON equality as the patch libraries see it: numbers compare by value (2 == 2.0),
+// object key order is irrelevant. Used by the JSON patch "test" op and by SSA.
+bool jsonEquals(const boost::json::value &a, const boost::json::value &b);
+
 } // namespace sandbox
