@@ -31,11 +31,15 @@ struct WatchEvent {
     const ResourceType *resource = nullptr;
     boost::json::object object; // full object; for Deleted its last state at the deletion's RV
     std::uint64_t resourceVersion = 0;
+    // The state before this event (null for Added and for replays of recovered history
+    // whose previous state is unknown): lets watchers with selectors tell an object that
+    // stopped matching from one that never matched.
+    std::shared_ptr<const boost::json::object> previous;
 };
 
 struct StoreList {
     std::vector<boost::json::object> items; // ordered by namespace, then name
-    std::uint64_t resourceVersion = 0;       // the store's version when the list was taken
+    std::uint64_t resourceVersion = 0;      // the store's version when the list was taken
 };
 
 using WatchCallback = std::function<void(const WatchEvent &)>;
@@ -71,6 +75,11 @@ public:
                                            std::string_view name) const;
     // ns empty: all namespaces (or a cluster-scoped type).
     StoreList list(const ResourceType &type, std::string_view ns = {}) const;
+    // The same without copying: shared, immutable stored objects (for filtering large lists).
+    std::vector<std::shared_ptr<const boost::json::object>>
+    listShared(const ResourceType &type, std::string_view ns, std::uint64_t *resourceVersion) const;
+    std::shared_ptr<const boost::json::object>
+    getShared(const ResourceType &type, std::string_view ns, std::string_view name) const;
 
     std::uint64_t resourceVersion() const;
     // Oldest RV a watch may start from; older -> 410 Expired.
@@ -86,7 +95,20 @@ public:
                              std::uint64_t fromVersion, WatchCallback callback);
     void unwatch(WatchId id);
 
+    // Tuning (call before load()): events kept for watches (default 10,000) and log
+    // records between snapshots (default 20,000); fsync every log append (default off:
+    // survives kill -9, not power loss).
+    void setHistoryLimit(std::size_t events);
+    void setSnapshotEvery(std::size_t records);
+    void setSyncEveryWrite(bool sync);
+    // Writes a snapshot now and drops the logs it covers.
+    rf::Status snapshot();
+    // Records dropped at load() because they were torn or corrupt.
+    std::size_t droppedRecords() const;
+
 private:
+    void maybeSnapshot();
+
     struct Impl;
     std::unique_ptr<Impl> m_impl;
 };
