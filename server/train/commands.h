@@ -1,0 +1,13 @@
+#pragma once
+// forecast-train's subcommands; each returns the process exit code (0 ok, 1 failed, 2 usage).
+
+#include <string>
+#include <vector>
+
+namespace forecast {
+
+int runSynthesize(const std::vector<std::string> &args);
+int runFit(const std::vector<std::string> &args);
+void printUsage(std::FILE *out);
+
+} // namespace forecast
