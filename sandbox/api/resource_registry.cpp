@@ -1,5 +1,7 @@
 #include "api/resource_registry.h"
 
+#include "api/printers.h"
+
 #include <algorithm>
 #include <utility>
 
@@ -67,6 +69,11 @@ struct Builder {
         type.subresources.push_back(std::move(sub));
         return *this;
     }
+    Builder &printer(const PrinterSpec &spec) {
+        type.columns = spec.columns;
+        type.printRow = spec.printRow;
+        return *this;
+    }
     ResourceType build() {
         // Discovery lists subresources sorted by name, as the real server does.
         std::sort(
@@ -81,21 +88,30 @@ std::vector<ResourceType> builtinTypes() {
     const std::vector<std::string> all = {"all"};
 
     // core/v1, in the alphabetical order the real /api/v1 uses.
-    types.push_back(
-        Builder("", "v1", "ConfigMap", "configmaps", "configmap").shortNames({"cm"}).build());
-    types.push_back(
-        Builder("", "v1", "Endpoints", "endpoints", "endpoints").shortNames({"ep"}).build());
-    types.push_back(Builder("", "v1", "Event", "events", "event").shortNames({"ev"}).build());
+    types.push_back(Builder("", "v1", "ConfigMap", "configmaps", "configmap")
+                        .shortNames({"cm"})
+                        .printer(configMapPrinter())
+                        .build());
+    types.push_back(Builder("", "v1", "Endpoints", "endpoints", "endpoints")
+                        .shortNames({"ep"})
+                        .printer(endpointsPrinter())
+                        .build());
+    types.push_back(Builder("", "v1", "Event", "events", "event")
+                        .shortNames({"ev"})
+                        .printer(eventPrinter())
+                        .build());
     types.push_back(Builder("", "v1", "Namespace", "namespaces", "namespace")
                         .clusterScoped()
                         .verbs(kNoCollectionVerbs)
                         .shortNames({"ns"})
                         .withStatus()
+                        .printer(namespacePrinter())
                         .build());
     types.push_back(Builder("", "v1", "Node", "nodes", "node")
                         .clusterScoped()
                         .shortNames({"no"})
                         .withStatus()
+                        .printer(nodePrinter())
                         .build());
     // pods/log answers with text, but discovery names Pod as its kind (as the real server).
     types.push_back(Builder("", "v1", "Pod", "pods", "pod")
@@ -103,10 +119,13 @@ std::vector<ResourceType> builtinTypes() {
                         .categories(all)
                         .withStatus()
                         .subresource({"log", {"", "v1", "Pod"}, {"get"}})
+                        .printer(podPrinter())
                         .build());
-    types.push_back(Builder("", "v1", "Secret", "secrets", "secret").build());
+    types.push_back(
+        Builder("", "v1", "Secret", "secrets", "secret").printer(secretPrinter()).build());
     types.push_back(Builder("", "v1", "ServiceAccount", "serviceaccounts", "serviceaccount")
                         .shortNames({"sa"})
+                        .printer(serviceAccountPrinter())
                         .build());
     types.push_back(Builder("", "v1", "Service", "services", "service")
                         .shortNames({"svc"})
@@ -115,6 +134,7 @@ std::vector<ResourceType> builtinTypes() {
                         .subresource({"proxy",
                                       {"", "v1", "ServiceProxyOptions"},
                                       {"create", "delete", "get", "patch", "update"}})
+                        .printer(servicePrinter())
                         .build());
 
     types.push_back(Builder("apps", "v1", "Deployment", "deployments", "deployment")
@@ -122,12 +142,14 @@ std::vector<ResourceType> builtinTypes() {
                         .categories(all)
                         .withStatus()
                         .withScale()
+                        .printer(deploymentPrinter())
                         .build());
     types.push_back(Builder("apps", "v1", "ReplicaSet", "replicasets", "replicaset")
                         .shortNames({"rs"})
                         .categories(all)
                         .withStatus()
                         .withScale()
+                        .printer(replicaSetPrinter())
                         .build());
 
     types.push_back(Builder("autoscaling", "v2", "HorizontalPodAutoscaler",
@@ -135,23 +157,27 @@ std::vector<ResourceType> builtinTypes() {
                         .shortNames({"hpa"})
                         .categories(all)
                         .withStatus()
+                        .printer(hpaPrinter())
                         .build());
 
     types.push_back(Builder("networking.k8s.io", "v1", "Ingress", "ingresses", "ingress")
                         .shortNames({"ing"})
                         .withStatus()
+                        .printer(ingressPrinter())
                         .build());
 
     types.push_back(Builder("policy", "v1", "PodDisruptionBudget", "poddisruptionbudgets",
                             "poddisruptionbudget")
                         .shortNames({"pdb"})
                         .withStatus()
+                        .printer(pdbPrinter())
                         .build());
 
     types.push_back(Builder("authorization.k8s.io", "v1", "SelfSubjectAccessReview",
                             "selfsubjectaccessreviews", "selfsubjectaccessreview")
                         .clusterScoped()
                         .verbs({"create"})
+                        .printer(genericPrinter())
                         .build());
 
     types.push_back(Builder("apiextensions.k8s.io", "v1", "CustomResourceDefinition",
@@ -160,6 +186,7 @@ std::vector<ResourceType> builtinTypes() {
                         .shortNames({"crd", "crds"})
                         .categories({"api-extensions"})
                         .withStatus()
+                        .printer(crdPrinter())
                         .build());
 
     // A CRD in a real cluster (prometheus-operator); its printer is the CRD default.
@@ -167,6 +194,7 @@ std::vector<ResourceType> builtinTypes() {
                             "prometheusrule")
                         .shortNames({"promrule"})
                         .categories({"prometheus-operator"})
+                        .printer(genericPrinter())
                         .build());
     return types;
 }
