@@ -19,17 +19,60 @@ double logit(double fraction) {
     return std::log(f / (1.0 - f));
 }
 
-// Initial states come from at most this many leading days: enough for a stable weekday
-// profile, short enough that the yearly cycle does not bend the slope much.
+// The initial level and slope come from at most this many leading days: enough to average
+// out noise, short enough that the yearly cycle does not bend the slope much.
 constexpr std::size_t kInitialWindow = 8 * kSeasonPeriod;
+// The weekday profile comes from up to a year: the moving average removes slow movements, so
+// more weeks only make the profile more precise.
+constexpr std::size_t kProfileWindow = 52 * kSeasonPeriod;
+
+// Classical decomposition: the average of y - (centred 7-day moving average) per weekday
+// position, centred to sum zero. False when some position has no complete window.
+bool weekdayProfile(std::span<const double> y, std::array<double, kSeasonPeriod> &profile) {
+    const std::size_t window = std::min(y.size(), kProfileWindow);
+    constexpr std::size_t half = kSeasonPeriod / 2;
+    std::array<double, kSeasonPeriod> sum{};
+    std::array<int, kSeasonPeriod> count{};
+    for (std::size_t t = half; t + half < window; ++t) {
+        double ma = 0.0;
+        for (std::size_t k = t - half; k <= t + half; ++k) {
+            ma += y[k];
+        }
+        if (std::isnan(ma)) { // a missing day inside the window
+            continue;
+        }
+        sum[t % kSeasonPeriod] += y[t] - ma / kSeasonPeriod;
+        ++count[t % kSeasonPeriod];
+    }
+    double mean = 0.0;
+    for (int w = 0; w < kSeasonPeriod; ++w) {
+        if (count[w] == 0) {
+            return false;
+        }
+        profile[w] = sum[w] / count[w];
+        mean += profile[w] / kSeasonPeriod;
+    }
+    for (double &p : profile) {
+        p -= mean;
+    }
+    return true;
+}
 
 } // namespace
 
 FilterResult runFilter(const EtsParameters &params, EtsState &state, std::span<const double> y) {
+    // The recursions are rewritten around the one-step level forecast f_t = l_{t-1} + phi b_{t-1}:
+    //   e_t = y_t - s_{t-m} - f_t,  f_{t+1} = f_t + phi^2 b_{t-1} + (alpha + phi beta) e_t,
+    //   b_t = phi b_{t-1} + beta e_t,  l_t = f_t + alpha e_t,  s_t = s_{t-m} + gamma e_t.
+    // Algebraically the textbook form, but the loop-carried chain through f is two
+    // operations instead of five, which roughly halves the time per day of the fit.
     const double alpha = params.alpha;
     const double beta = params.beta;
     const double gamma = params.gamma;
     const double phi = params.phi;
+    const double phi2 = phi * phi;
+    const double gain = alpha + phi * beta;
+    double f = state.level + phi * state.trend;
     double level = state.level;
     double trend = state.trend;
     // Ring of seasonal components; ring[j] applies to the next day.
@@ -38,18 +81,18 @@ FilterResult runFilter(const EtsParameters &params, EtsState &state, std::span<c
     double sse = 0.0;
     int n = 0;
     for (const double value : y) {
-        const double damped = phi * trend;
-        const double base = level + damped;
         if (!std::isnan(value)) {
-            const double e = value - (base + ring[j]);
+            const double e = (value - ring[j]) - f;
             sse += e * e;
             ++n;
-            level = base + alpha * e;
-            trend = damped + beta * e;
+            level = f + alpha * e;
+            f = (f + phi2 * trend) + gain * e;
+            trend = phi * trend + beta * e;
             ring[j] += gamma * e;
         } else {
-            level = base;
-            trend = damped;
+            level = f;
+            f += phi2 * trend;
+            trend *= phi;
         }
         if (++j == kSeasonPeriod) {
             j = 0;
@@ -111,6 +154,34 @@ EtsState initialState(std::span<const double> y) {
     for (int w = 0; w < kSeasonPeriod; ++w) {
         state.season[w] = count[w] > 0.0 ? intercept[w] - a : 0.0;
     }
+    // With enough data, a year-long profile replaces the short-window one (far less noisy),
+    // and the line is refitted to the first weeks with that profile removed.
+    std::array<double, kSeasonPeriod> profile{};
+    if (!weekdayProfile(y, profile)) {
+        return state;
+    }
+    double n = 0.0;
+    double st = 0.0;
+    double sy = 0.0;
+    double stt = 0.0;
+    double sty = 0.0;
+    for (std::size_t t = 0; t < window; ++t) {
+        if (!std::isnan(y[t])) {
+            const double x = static_cast<double>(t);
+            const double v = y[t] - profile[t % kSeasonPeriod];
+            n += 1.0;
+            st += x;
+            sy += v;
+            stt += x * x;
+            sty += x * v;
+        }
+    }
+    const double denominator = n * stt - st * st;
+    const double lineSlope = denominator > 0.0 ? (n * sty - st * sy) / denominator : 0.0;
+    const double intercept0 = (sy - lineSlope * st) / n;
+    state.level = intercept0 - lineSlope;
+    state.trend = lineSlope;
+    state.season = profile;
     return state;
 }
 
@@ -161,7 +232,7 @@ rf::Result<EtsFit> fitEts(std::span<const double> y, const EtsFitOptions &option
     NelderMeadOptions nm;
     nm.maxEvaluations = options.maxEvaluations;
     nm.functionTolerance = options.tolerance;
-    nm.pointTolerance = 1e-3; // in logit units: far below any effect on the forecasts
+    nm.pointTolerance = options.pointTolerance;
     nm.initialStep = options.start != nullptr ? 0.5 : 1.0;
     const NelderMeadResult best = minimizeNelderMead(objective, u0, nm);
 

@@ -35,6 +35,9 @@ struct EtsFitOptions {
     int maxEvaluations = 1000;
     // Convergence on -2 log-likelihood (units of the likelihood, not relative).
     double tolerance = 1e-3;
+    // Convergence on the search coordinates (logit units); the default leaves it to the
+    // likelihood, since a parameter drifting along a flat ridge to its bound changes nothing.
+    double pointTolerance = 1e300;
     // Where the search starts; nullptr uses generic defaults. A refit passes the previous fit.
     const EtsParameters *start = nullptr;
 };

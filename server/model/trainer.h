@@ -30,8 +30,8 @@ struct TrainResult {
     std::vector<std::string> warnings; // series left out of the model and why
     int scoredSeries = 0;
     double wallSeconds = 0.0;       // whole parallel fit
-    double holdoutCpuSeconds = 0.0; // summed over threads: holdout fits and scoring
-    double refitCpuSeconds = 0.0;   // summed over threads: served fits
+    double holdoutCpuSeconds = 0.0; // CPU time summed over threads: holdout fits and scoring
+    double refitCpuSeconds = 0.0;   // CPU time summed over threads: served fits
     long long evaluations = 0;      // likelihood evaluations over all fits
     int threads = 0;
 };
