@@ -1,0 +1,43 @@
+#pragma once
+// forecast-api configuration, read from the environment (the Kubernetes ConfigMap).
+// Every variable is validated; the first invalid one fails the start with a message that
+// names it. docs/api.md lists them all.
+
+#include <rf/result.h>
+
+#include <chrono>
+#include <functional>
+#include <optional>
+#include <string>
+
+namespace forecast::api {
+
+enum class LogLevel { Debug, Info, Warn, Error };
+
+struct Config {
+    std::string host = "0.0.0.0";
+    int port = 5000; // 0 picks a free port (tests); the chosen port is logged
+    std::string healthPath = "/health";
+    std::string readyPath = "/ready";
+    LogLevel logLevel = LogLevel::Info;
+    std::string modelPath;
+    std::chrono::seconds modelCacheTtl{60}; // 0 disables reload checks
+    std::string appVersion;
+    std::chrono::seconds drainTimeout{10};
+    std::chrono::milliseconds drainQuiet{1000};
+    int workers = 0; // io threads; 0 = hardware threads
+    std::chrono::seconds keepAliveTimeout{75};
+    std::chrono::seconds requestTimeout{10};
+};
+
+// Returns the value of an environment variable, or nullopt when unset.
+using EnvLookup = std::function<std::optional<std::string>(const std::string &name)>;
+
+EnvLookup processEnvironment();
+
+// defaultAppVersion is used when APP_VERSION is unset (the build's version).
+rf::Result<Config> loadConfig(const EnvLookup &env, const std::string &defaultAppVersion);
+
+std::string_view logLevelName(LogLevel level);
+
+} // namespace forecast::api

@@ -1,0 +1,166 @@
+#include "http/predict_handler.h"
+
+#include "http/json_writer.h"
+#include "http/model_holder.h"
+#include "http/request_decoder.h"
+
+#include <chrono>
+#include <optional>
+
+namespace forecast::http {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// `"0.1":` for each requested quantile, formatted once per request rather than once per day.
+struct QuantileKeys {
+    std::array<std::array<char, 40>, kMaxQuantiles> text{};
+    std::array<std::size_t, kMaxQuantiles> size{};
+
+    explicit QuantileKeys(std::span<const double> quantiles) {
+        std::string scratch;
+        for (std::size_t i = 0; i < quantiles.size(); ++i) {
+            scratch.clear();
+            json::appendShortest(scratch, quantiles[i]);
+            auto &slot = text[i];
+            std::size_t n = 0;
+            slot[n++] = '"';
+            for (const char c : scratch) {
+                slot[n++] = c;
+            }
+            slot[n++] = '"';
+            slot[n++] = ':';
+            size[i] = n;
+        }
+    }
+    std::string_view key(std::size_t i) const { return {text[i].data(), size[i]}; }
+};
+
+ApiError unknownSeries(const PredictRequest &request) {
+    std::string message = "no model for store ";
+    json::appendString(message, request.store);
+    message += " item ";
+    json::appendString(message, request.item);
+    return {404, "unknown_series", std::move(message)};
+}
+
+ApiError modelNotLoaded() {
+    return {503, "model_not_loaded", "no model is loaded yet; retry when readiness is 200"};
+}
+
+// Appends the members of one forecast answer (no braces). Fails only for an unknown series.
+std::optional<ApiError> appendForecastMembers(std::string &out, const PredictRequest &request,
+                                              const Model &model,
+                                              metrics::ServiceMetrics *metrics) {
+    const SeriesModel *series = model.find(request.store, request.item);
+    if (series == nullptr) {
+        return unknownSeries(request);
+    }
+    const auto started = Clock::now();
+    const std::vector<ForecastDay> days =
+        model.forecast(*series, request.horizon, request.quantiles());
+    if (metrics != nullptr) {
+        metrics->observePrediction(std::chrono::duration<double>(Clock::now() - started).count());
+    }
+    const QuantileKeys keys(request.quantiles());
+
+    out.reserve(out.size() + 96 + days.size() * (52 + request.quantileCount * 20));
+    out.append("\"store\":");
+    json::appendString(out, request.store);
+    out.append(",\"item\":");
+    json::appendString(out, request.item);
+    out.append(",\"model_version\":");
+    json::appendString(out, model.version);
+    out.append(",\"horizon\":");
+    json::appendInteger(out, request.horizon);
+    out.append(",\"forecast\":[");
+    for (std::size_t d = 0; d < days.size(); ++d) {
+        const ForecastDay &day = days[d];
+        out.append(d == 0 ? "{\"date\":" : ",{\"date\":");
+        json::appendDate(out, day.date);
+        out.append(",\"mean\":");
+        json::appendNumber(out, day.mean);
+        out.append(",\"quantiles\":{");
+        for (std::size_t q = 0; q < day.quantiles.size() && q < request.quantileCount; ++q) {
+            if (q > 0) {
+                out.push_back(',');
+            }
+            out.append(keys.key(q));
+            json::appendNumber(out, day.quantiles[q]);
+        }
+        out.append("}}");
+    }
+    out.push_back(']');
+    return std::nullopt;
+}
+
+} // namespace
+
+Response handlePredict(const Request &request, const RouteDeps &deps) {
+    const auto model = deps.models.current();
+    if (!model) {
+        return errorResponse(modelNotLoaded(), metrics::Handler::Predict);
+    }
+    auto decoded = decodePredict(request.body);
+    if (!decoded) {
+        return errorResponse(decoded.error(), metrics::Handler::Predict);
+    }
+    Response response;
+    response.handler = metrics::Handler::Predict;
+    response.body.push_back('{');
+    if (auto error = appendForecastMembers(response.body, decoded.value(), *model, deps.metrics)) {
+        return errorResponse(*error, metrics::Handler::Predict);
+    }
+    response.body.push_back('}');
+    return response;
+}
+
+Response handlePredictBatch(const Request &request, const RouteDeps &deps) {
+    const auto model = deps.models.current();
+    if (!model) {
+        return errorResponse(modelNotLoaded(), metrics::Handler::PredictBatch);
+    }
+    auto decoded = decodeBatch(request.body);
+    if (!decoded) {
+        return errorResponse(decoded.error(), metrics::Handler::PredictBatch);
+    }
+    Response response;
+    response.handler = metrics::Handler::PredictBatch;
+    std::string &out = response.body;
+    out.append("{\"model_version\":");
+    json::appendString(out, model->version);
+    out.append(",\"results\":[");
+    std::size_t succeeded = 0;
+    const auto &entries = decoded.value();
+    for (std::size_t i = 0; i < entries.size(); ++i) {
+        if (i > 0) {
+            out.push_back(',');
+        }
+        const std::size_t entryStart = out.size();
+        std::optional<ApiError> error;
+        if (entries[i]) {
+            out.append("{\"status\":200,");
+            error = appendForecastMembers(out, entries[i].value(), *model, deps.metrics);
+        } else {
+            error = entries[i].error();
+        }
+        if (error) {
+            out.resize(entryStart);
+            out.append("{\"status\":");
+            json::appendInteger(out, error->status);
+            out.push_back(',');
+            appendErrorMember(out, *error);
+        } else {
+            ++succeeded;
+        }
+        out.push_back('}');
+    }
+    out.append("],\"succeeded\":");
+    json::appendInteger(out, static_cast<std::int64_t>(succeeded));
+    out.append(",\"failed\":");
+    json::appendInteger(out, static_cast<std::int64_t>(entries.size() - succeeded));
+    out.push_back('}');
+    return response;
+}
+
+} // namespace forecast::http
