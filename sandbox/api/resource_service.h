@@ -32,9 +32,9 @@ enum class PatchType {
 enum class Subresource { Main, Status, Scale };
 
 struct WriteOptions {
-    bool dryRun = false;        // dryRun=All: validate and answer, store nothing
-    std::string fieldManager;   // ?fieldManager=; required for Apply
-    bool force = false;         // ?force=true for Apply conflicts
+    bool dryRun = false;         // dryRun=All: validate and answer, store nothing
+    std::string fieldManager;    // ?fieldManager=; required for Apply
+    bool force = false;          // ?force=true for Apply conflicts
     std::string fieldValidation; // "Strict", "Warn", "Ignore" or empty
 };
 
@@ -98,6 +98,7 @@ public:
     ApiResult<ListResult> list(const ResourceType &type, std::string_view ns,
                                const ListOptions &options) const;
 
+    // Bodies are JSON (the HTTP layer converts YAML bodies, e.g. apply-patch+yaml, first).
     // body must carry apiVersion/kind matching `type` (or omit them); namespace in the
     // body must match ns when both are set. Returns the stored (or dry-run) object.
     ApiResult<boost::json::object> create(const ResourceType &type, std::string_view ns,
@@ -125,6 +126,13 @@ public:
     ApiResult<boost::json::object> remove(const ResourceType &type, std::string_view ns,
                                           std::string_view name, const DeleteOptions &options);
 
+    // Namespace deletion: remove() marks the namespace Terminating (deletionTimestamp,
+    // status.phase) and calls this, which deletes everything in it (pods without grace)
+    // and, once nothing is left, the namespace itself. Objects held by finalizers keep it
+    // Terminating; whoever clears those (the garbage collector) calls this again.
+    // Returns true when the namespace is gone.
+    bool finishNamespaceDeletion(std::string_view name);
+
     // Starts a watch with list semantics for resourceVersion ("" or "0": synthetic ADDED
     // events for the current matches first; "N": events after N; too old: 410).
     // Selectors filter events; an object that stops matching is sent as DELETED, one that
@@ -134,6 +142,9 @@ public:
     void unwatch(WatchId id) { m_store.unwatch(id); }
 
 private:
+    // Orphan propagation: dependents lose their ownerReference to `owner` now.
+    void orphanDependents(const ResourceType &ownerType, const boost::json::object &owner);
+
     ObjectStore &m_store;
     const ResourceRegistry &m_registry;
     const Clock &m_clock;

@@ -212,6 +212,10 @@ ObjectStore::ObjectStore(std::filesystem::path stateDir, const ResourceRegistry 
 
 ObjectStore::~ObjectStore() = default;
 
+std::string ObjectStore::generateUid() {
+    return uuidV4();
+}
+
 void ObjectStore::setHistoryLimit(std::size_t events) {
     std::lock_guard lock(m_impl->data);
     m_impl->historyLimit = std::max<std::size_t>(events, 1);

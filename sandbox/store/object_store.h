@@ -101,6 +101,9 @@ public:
     void setHistoryLimit(std::size_t events);
     void setSnapshotEvery(std::size_t records);
     void setSyncEveryWrite(bool sync);
+    // A fresh random (v4) UUID, as create() assigns; for dry-run answers.
+    static std::string generateUid();
+
     // Writes a snapshot now and drops the logs it covers.
     rf::Status snapshot();
     // Records dropped at load() because they were torn or corrupt.
