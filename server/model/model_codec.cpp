@@ -1,6 +1,8 @@
 // Model file reading and writing (format specified in docs/model.md).
 #include "model/forecast_model.h"
 
+#include "model/exact_json.h"
+
 #include <boost/json.hpp>
 
 #include <cerrno>
@@ -211,11 +213,11 @@ SeriesModel readSeries(Reader &r, const json::object &obj, const std::string &pa
 
 rf::Result<Model> Model::parse(std::string_view text, std::string_view sourceName) {
     const std::string source(sourceName);
-    json::error_code ec;
-    json::value doc = json::parse(text, ec);
-    if (ec) {
-        return rf::fail(source + ": not valid JSON (" + ec.message() + ")");
+    auto parsed = parseJsonExact(text);
+    if (!parsed) {
+        return rf::fail(source + ": not valid JSON (" + parsed.message() + ")");
     }
+    const json::value doc = std::move(*parsed);
     Reader r(source);
     const json::object *root = r.object(&doc, "");
     if (root == nullptr) {
