@@ -26,5 +26,10 @@ ApiResult<boost::json::object> serverSideApply(const boost::json::object *live,
 // conflicts. previous == nullptr for a create.
 void recordUpdateOwnership(boost::json::object &updated, const boost::json::object *previous,
                            std::string_view manager, const ResourceType &type, TimePoint now);
+// The same for a write through a subresource ("status", "scale"): the entry records it, as
+// in `"kubectl" with subresource "scale" using apps/v1`.
+void recordUpdateOwnership(boost::json::object &updated, const boost::json::object *previous,
+                           std::string_view manager, const ResourceType &type, TimePoint now,
+                           std::string_view subresource);
 
 } // namespace sandbox
