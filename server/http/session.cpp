@@ -151,12 +151,13 @@ void Session::onRead(beast::error_code ec, std::size_t bytes) {
                               "request line and headers are larger than " +
                                   std::to_string(m_context.options.headerLimit) + " bytes"});
         }
-        if (ec == beast::error::timeout && (m_requestStarted || m_parser->got_some())) {
-            m_context.logger.debug(
-                "request timed out",
-                {{"timeout_seconds",
-                  static_cast<std::int64_t>(m_context.options.requestTimeout.count())}});
-            return sendError({408, "request_timeout", "the request was not received in time"});
+        if (ec == beast::error::timeout) {
+            // tcp_stream has already closed the socket: a slow client gets no answer, and an
+            // idle keep-alive connection simply ends.
+            m_context.logger.debug(m_requestStarted ? "request timed out; connection closed"
+                                                    : "idle connection closed",
+                                   {{"in_request", m_requestStarted}});
+            return closeConnection();
         }
         if (isParseError(ec)) {
             return sendError({400, "bad_request", "malformed HTTP request: " + ec.message()});
