@@ -141,21 +141,6 @@ struct Route {
 
 } // namespace
 
-void appendErrorMember(std::string &out, const ApiError &error) {
-    out.append("\"error\":{\"code\":");
-    json::appendString(out, error.code);
-    out.append(",\"message\":");
-    json::appendString(out, error.message);
-    out.push_back('}');
-}
-
-std::string renderError(const ApiError &error) {
-    std::string out = "{";
-    appendErrorMember(out, error);
-    out.push_back('}');
-    return out;
-}
-
 Response errorResponse(const ApiError &error, Handler handler) {
     return jsonResponse(error.status, renderError(error), handler);
 }
