@@ -53,18 +53,14 @@ void appendShortest(std::string &out, double value) {
     out.append(buf, res.ptr);
 }
 
-void appendNumber(std::string &out, double value, int decimals) {
-    // Integer arithmetic instead of pow() + shortest-form formatting: this runs three times
-    // per forecast day and dominated the /predict profile.
-    static constexpr std::int64_t kPow10[] = {1,      10,      100,      1000,      10000,
-                                              100000, 1000000, 10000000, 100000000, 1000000000};
-    if (!std::isfinite(value)) {
-        out.append("null");
-        return;
-    }
-    decimals = std::clamp(decimals, 0, 9);
-    const std::int64_t scale = kPow10[decimals];
-    const double scaled = value * static_cast<double>(scale);
+namespace {
+
+// Integer arithmetic instead of pow() + shortest-form formatting: this runs three times per
+// forecast day and dominated the /predict profile. The scale is a compile-time constant so
+// the divisions become multiplications.
+template <std::int64_t Scale, int Decimals>
+void appendScaled(std::string &out, double value) {
+    const double scaled = value * static_cast<double>(Scale);
     if (std::fabs(scaled) >= 9.0e15) {
         appendShortest(out, value); // beyond exact int64 range: rounding is moot anyway
         return;
@@ -73,27 +69,43 @@ void appendNumber(std::string &out, double value, int decimals) {
     if (n < 0) {
         out.push_back('-');
     }
-    const std::uint64_t magnitude =
+    const auto magnitude =
         n < 0 ? static_cast<std::uint64_t>(-n) : static_cast<std::uint64_t>(n);
-    char buf[24];
-    auto res = std::to_chars(buf, buf + sizeof buf, magnitude / static_cast<std::uint64_t>(scale));
-    out.append(buf, res.ptr);
-    std::uint64_t fraction = magnitude % static_cast<std::uint64_t>(scale);
-    if (fraction == 0) {
+    char buf[32];
+    char *end = std::to_chars(buf, buf + 24, magnitude / Scale).ptr;
+    std::uint64_t fraction = magnitude % Scale;
+    if (fraction != 0) {
+        int digits = Decimals;
+        while (fraction % 10 == 0) { // shortest form: 12.5, not 12.500
+            fraction /= 10;
+            --digits;
+        }
+        *end++ = '.';
+        for (int i = digits - 1; i >= 0; --i) {
+            end[i] = static_cast<char>('0' + fraction % 10);
+            fraction /= 10;
+        }
+        end += digits;
+    }
+    out.append(buf, end);
+}
+
+} // namespace
+
+void appendNumber(std::string &out, double value, int decimals) {
+    if (!std::isfinite(value)) {
+        out.append("null");
         return;
     }
-    int digits = decimals;
-    while (fraction % 10 == 0) { // shortest form: 12.5, not 12.500
-        fraction /= 10;
-        --digits;
+    switch (decimals) {
+    case 0: return appendScaled<1, 0>(out, value);
+    case 1: return appendScaled<10, 1>(out, value);
+    case 2: return appendScaled<100, 2>(out, value);
+    case 3: return appendScaled<1000, 3>(out, value);
+    case 4: return appendScaled<10000, 4>(out, value);
+    case 5: return appendScaled<100000, 5>(out, value);
+    default: return appendScaled<1000000, 6>(out, value);
     }
-    char frac[10];
-    for (int i = digits - 1; i >= 0; --i) {
-        frac[i] = static_cast<char>('0' + fraction % 10);
-        fraction /= 10;
-    }
-    out.push_back('.');
-    out.append(frac, static_cast<std::size_t>(digits));
 }
 
 void appendInteger(std::string &out, std::int64_t value) {

@@ -11,7 +11,8 @@ namespace forecast::http::json {
 
 // Appends a JSON string literal (quoted, escaped).
 void appendString(std::string &out, std::string_view text);
-// Appends a number rounded to `decimals` places in its shortest form ("12.5", not "12.500").
+// Appends a number rounded to `decimals` places (0..6) in its shortest form ("12.5", not
+// "12.500").
 // NaN and infinities become null: JSON has no spelling for them.
 void appendNumber(std::string &out, double value, int decimals = 3);
 // Appends the shortest decimal form that reads back as the same double ("0.1").
