@@ -6,6 +6,7 @@
 #include <boost/json.hpp>
 
 #include <cerrno>
+#include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -61,8 +62,8 @@ public:
             return 0.0;
         }
         if (!std::isfinite(x) || x < lo || x > hi) {
-            fail(at, "bad number " + json::serialize(*v) + " (must be within [" + fmt(lo) + ", " +
-                         fmt(hi) + "])");
+            fail(at,
+                 "bad number " + fmt(x) + " (must be within [" + fmt(lo) + ", " + fmt(hi) + "])");
         }
         return x;
     }
@@ -139,9 +140,12 @@ private:
         if (std::isinf(x)) {
             return x < 0 ? "-inf" : "inf";
         }
-        std::ostringstream out;
-        out << x;
-        return out.str();
+        if (std::isnan(x)) {
+            return "nan";
+        }
+        char buf[32];
+        const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, x); // shortest exact form
+        return std::string(buf, ec == std::errc{} ? end : buf);
     }
 
     std::string m_source;

@@ -125,7 +125,8 @@ void printUsage(std::FILE *out) {
         "      last --holdout days against a seasonal-naive baseline, then fits the served\n"
         "      model on all days (--refit full re-estimates the parameters; states keeps the\n"
         "      holdout parameters and only updates the states). --quiet skips the per-series\n"
-        "      table. Nothing is written when the data has an error.\n",
+        "      table; --threads 0 (default) uses one thread per core. Nothing is written when\n"
+        "      the data has an error.\n",
         out);
 }
 
@@ -156,6 +157,12 @@ int runSynthesize(const std::vector<std::string> &argv) {
             return usageError("option --start: " + start.message());
         }
         options.start = *start;
+    }
+    // The CSV is built in memory (about 20 bytes a row): refuse sizes that cannot fit.
+    constexpr long long kMaxRows = 100'000'000;
+    if (*stores * *items * *days > kMaxRows) {
+        return usageError("--stores x --items x --days is over " + std::to_string(kMaxRows) +
+                          " rows");
     }
     options.stores = static_cast<int>(*stores);
     options.items = static_cast<int>(*items);

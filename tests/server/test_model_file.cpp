@@ -177,7 +177,7 @@ INSTANTIATE_TEST_SUITE_P(
         LoadErrorCase{"AlphaString", [](json::object &o) { firstSeries(o)["alpha"] = "0.1"; },
                       "series[0].alpha: expected a number, found a string"},
         LoadErrorCase{"PhiTooLarge", [](json::object &o) { firstSeries(o)["phi"] = 1.5; },
-                      "series[0].phi: bad number 1.5E0 (must be within [0, 1])"},
+                      "series[0].phi: bad number 1.5 (must be within [0, 1])"},
         LoadErrorCase{"NegativeSigma", [](json::object &o) { firstSeries(o)["sigma"] = -1; },
                       "series[0].sigma: bad number -1"},
         LoadErrorCase{"ShortSeason",
