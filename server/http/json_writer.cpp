@@ -58,8 +58,7 @@ namespace {
 // Integer arithmetic instead of pow() + shortest-form formatting: this runs three times per
 // forecast day and dominated the /predict profile. The scale is a compile-time constant so
 // the divisions become multiplications.
-template <std::int64_t Scale, int Decimals>
-void appendScaled(std::string &out, double value) {
+template <std::int64_t Scale, int Decimals> void appendScaled(std::string &out, double value) {
     const double scaled = value * static_cast<double>(Scale);
     if (std::fabs(scaled) >= 9.0e15) {
         appendShortest(out, value); // beyond exact int64 range: rounding is moot anyway
@@ -69,8 +68,7 @@ void appendScaled(std::string &out, double value) {
     if (n < 0) {
         out.push_back('-');
     }
-    const auto magnitude =
-        n < 0 ? static_cast<std::uint64_t>(-n) : static_cast<std::uint64_t>(n);
+    const auto magnitude = n < 0 ? static_cast<std::uint64_t>(-n) : static_cast<std::uint64_t>(n);
     char buf[32];
     char *end = std::to_chars(buf, buf + 24, magnitude / Scale).ptr;
     std::uint64_t fraction = magnitude % Scale;
@@ -98,13 +96,20 @@ void appendNumber(std::string &out, double value, int decimals) {
         return;
     }
     switch (decimals) {
-    case 0: return appendScaled<1, 0>(out, value);
-    case 1: return appendScaled<10, 1>(out, value);
-    case 2: return appendScaled<100, 2>(out, value);
-    case 3: return appendScaled<1000, 3>(out, value);
-    case 4: return appendScaled<10000, 4>(out, value);
-    case 5: return appendScaled<100000, 5>(out, value);
-    default: return appendScaled<1000000, 6>(out, value);
+    case 0:
+        return appendScaled<1, 0>(out, value);
+    case 1:
+        return appendScaled<10, 1>(out, value);
+    case 2:
+        return appendScaled<100, 2>(out, value);
+    case 3:
+        return appendScaled<1000, 3>(out, value);
+    case 4:
+        return appendScaled<10000, 4>(out, value);
+    case 5:
+        return appendScaled<100000, 5>(out, value);
+    default:
+        return appendScaled<1000000, 6>(out, value);
     }
 }
 

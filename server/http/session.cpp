@@ -39,8 +39,9 @@ std::string_view httpDate() {
     return {cached, cachedSize};
 }
 
+// `http10KeepAlive`: an HTTP/1.0 client that asked for keep-alive must be told it got it.
 void appendHead(std::string &head, int status, const Response &response, std::size_t bodySize,
-                bool close) {
+                bool close, bool http10KeepAlive) {
     head.clear();
     head.append("HTTP/1.1 ");
     json::appendInteger(head, status);
@@ -59,6 +60,8 @@ void appendHead(std::string &head, int status, const Response &response, std::si
     }
     if (close) {
         head.append("\r\nConnection: close");
+    } else if (http10KeepAlive) {
+        head.append("\r\nConnection: keep-alive");
     }
     head.append("\r\n\r\n");
 }
@@ -230,7 +233,8 @@ void Session::send(Response response, bool close) {
     m_status = response.status;
     m_handler = response.handler;
     m_body = std::move(response.body);
-    appendHead(m_head, response.status, response, m_body.size(), close);
+    const bool http10 = m_parser && m_parser->is_header_done() && m_parser->get().version() < 11;
+    appendHead(m_head, response.status, response, m_body.size(), close, http10 && !close);
     if (auto *metrics = m_context.deps.metrics) {
         const auto method =
             m_parser && m_parser->is_header_done()

@@ -226,6 +226,20 @@ TEST_F(ApiServer, KeepAliveServesManyRequestsOnOneConnection) {
     EXPECT_EQ(client.readResponse().json().at("version"), "test-v1");
 }
 
+TEST_F(ApiServer, Http10KeepAliveIsConfirmed) {
+    HttpClient client(server->port);
+    client.sendRaw("GET /health HTTP/1.0\r\nConnection: keep-alive\r\n\r\n");
+    const auto r = client.readResponse();
+    EXPECT_EQ(r.status, 200);
+    EXPECT_EQ(r.header("connection"), "keep-alive");
+    EXPECT_EQ(client.get("/model").status, 200);
+    // Plain HTTP/1.0 means one request per connection.
+    HttpClient once(server->port);
+    once.sendRaw("GET /health HTTP/1.0\r\n\r\n");
+    EXPECT_EQ(once.readResponse().header("connection"), "close");
+    EXPECT_TRUE(once.closedByServer());
+}
+
 TEST_F(ApiServer, ConnectionCloseIsHonoured) {
     HttpClient client(server->port);
     const auto r = client.request("GET", "/health", "", "", {"Connection: close"});
