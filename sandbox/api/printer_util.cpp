@@ -186,7 +186,7 @@ std::string intOrString(const boost::json::value *value, std::string_view fallba
 
 std::string quantity(const boost::json::value *value) {
     if (!value || value->is_null()) {
-        return "0";
+        return "<nil>"; // what Go prints for a nil *Quantity
     }
     if (value->is_double()) {
         // A fractional number is a milli-quantity in canonical form: 0.5 -> "500m".

@@ -39,7 +39,8 @@ void containerCells(const boost::json::object *podSpec, std::string &names, std:
 // An IntOrString value printed as Go's IntOrString.String(): "2" or "25%"; fallback when absent.
 std::string intOrString(const boost::json::value *value, std::string_view fallback);
 
-// Resource quantities as strings ("230m", "512Mi"); integers printed as numbers.
+// Resource quantities as strings ("230m", "512Mi"); integers printed as numbers; "<nil>" when
+// absent, as Go's (*Quantity).String() prints a nil quantity.
 std::string quantity(const boost::json::value *value);
 
 std::int64_t intOr(const boost::json::object &object, std::initializer_list<std::string_view> path,

@@ -435,8 +435,17 @@ void printSecret(const bj::object &object, Now now, bj::array &cells) {
     std::string type = json::stringAt(object, {"type"});
     cells.emplace_back(bj::string(name(object)));
     cells.emplace_back(bj::string(type.empty() ? "Opaque" : type));
-    // stringData is folded into data on write; count it too if a writer left it.
-    cells.emplace_back(objectSize(object, "data") + objectSize(object, "stringData"));
+    // The API server folds stringData into data on write; should a stored object still carry
+    // stringData, count the keys of both once.
+    std::set<std::string> keys;
+    for (const char *field : {"data", "stringData"}) {
+        if (const auto *map = json::objectAt(object, {field})) {
+            for (const auto &entry : *map) {
+                keys.emplace(entry.key());
+            }
+        }
+    }
+    cells.emplace_back(static_cast<std::int64_t>(keys.size()));
     cells.emplace_back(bj::string(age(object, now)));
 }
 

@@ -165,7 +165,8 @@ std::string ingressHosts(const bj::object &ingress) {
 
 void printIngress(const bj::object &ingress, Now now, bj::array &cells) {
     std::string className = json::stringAt(ingress, {"spec", "ingressClassName"});
-    if (!json::valueAt(ingress, {"spec", "ingressClassName"})) {
+    if (const auto *value = json::valueAt(ingress, {"spec", "ingressClassName"});
+        !value || !value->is_string()) {
         className = "<none>";
     }
     std::set<std::string> addresses;

@@ -147,12 +147,15 @@ TEST(PrinterObjects, Ingress) {
         bj::parse(
             R"j(["web","nginx","forecast.example.com,api.example.com,a.example.com + 2 more...",
                             "192.0.2.10,lb.example.com","80, 443","60m"])j"));
+    EXPECT_EQ(cellsOf("ingressNullClass")[1], "<none>");
     EXPECT_EQ(cellsOf("ingressBare"), bj::parse(R"j(["bare","<none>","*","","80","60m"])j"));
 }
 
 TEST(PrinterObjects, ConfigDataAndNamespaces) {
     EXPECT_EQ(cellsOf("configmap"), bj::parse(R"j(["forecast-config",3,"60m"])j"));
     EXPECT_EQ(cellsOf("secret"), bj::parse(R"j(["forecast-secret","Opaque",1,"60m"])j"));
+    // Keys of data and a leftover stringData count once each.
+    EXPECT_EQ(cellsOf("secretStringData"), bj::parse(R"j(["tls","kubernetes.io/tls",3,"60m"])j"));
     EXPECT_EQ(cellsOf("namespace"), bj::parse(R"j(["retail-forecast","Active","7d"])j"));
     EXPECT_EQ(cellsOf("serviceaccount"), bj::parse(R"j(["default",0,"60m"])j"));
 }
