@@ -244,7 +244,7 @@ void HttpSession::writeResponse(HttpResponse response, bool keepAlive) {
     }
     message->set("X-Content-Type-Options", "nosniff");
     for (auto &[name, value] : response.headers) {
-        message->set(name, value);
+        message->insert(name, value); // several Warning headers may be sent
     }
     message->body() = std::move(response.body);
     message->keep_alive(keepAlive);
@@ -286,7 +286,7 @@ void HttpSession::startStream(HttpResponse response) {
     header.set("X-Content-Type-Options", "nosniff");
     header.set(http::field::cache_control, "no-cache, private");
     for (auto &[name, value] : response.headers) {
-        header.set(name, value);
+        header.insert(name, value);
     }
     // A stream ends the connection: a client cannot pipeline behind an open stream, and
     // a closed connection is the clearest end-of-stream signal for every client.

@@ -297,8 +297,15 @@ void emit(YAML::Emitter &out, const bj::value &value) {
     }
     case bj::kind::string: {
         std::string text(value.get_string());
-        if (text.find('\n') != std::string::npos) {
+        // yaml-cpp writes literal blocks with clip chomping ("|"), which reads back with
+        // exactly one trailing newline: use them only for text that has exactly that.
+        const bool literalSafe =
+            text.size() >= 2 && text.back() == '\n' && text[text.size() - 2] != '\n' &&
+            text.find_first_of("\r\t") == std::string::npos && text.front() != ' ';
+        if (text.find('\n') != std::string::npos && literalSafe) {
             out << YAML::Literal << text;
+        } else if (text.find('\n') != std::string::npos) {
+            out << YAML::DoubleQuoted << text;
         } else if (needsQuotes(text)) {
             out << YAML::DoubleQuoted << text;
         } else {

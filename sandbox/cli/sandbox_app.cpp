@@ -1,0 +1,183 @@
+#include "cli/sandbox_app.h"
+
+#include "api/http_log.h"
+#include "api/http_server.h"
+#include "api/resource_registry.h"
+#include "api/resource_service.h"
+#include "api/router.h"
+#include "cli/certificates.h"
+#include "cli/instance_lock.h"
+#include "cli/kubeconfig_writer.h"
+#include "kubelet/pod_logs.h"
+#include "store/object_store.h"
+#include "util/clock.h"
+
+#include <unistd.h>
+
+namespace sandbox {
+
+namespace {
+
+// Namespaces every cluster has, plus the one the kubeconfig's context points at, so
+// `kubectl apply -f` of a namespace-less manifest works right after `up`.
+const char *const kBootstrapNamespaces[] = {"default", "kube-system", "kube-public",
+                                            "kube-node-lease", "retail-forecast"};
+
+} // namespace
+
+struct SandboxApp::Impl {
+    SandboxOptions options;
+    InstanceLock lock;
+    SystemClock clock;
+    std::unique_ptr<ObjectStore> store;
+    std::unique_ptr<ResourceService> service;
+    std::unique_ptr<PodLogs> podLogs;
+    std::unique_ptr<ApiRouter> router;
+    std::unique_ptr<HttpServer> server;
+    std::filesystem::path kubeconfig;
+    bool started = false;
+
+    rf::Status bootstrapNamespaces() {
+        const ResourceType *namespaces =
+            ResourceRegistry::builtin().byResource("", "v1", "namespaces");
+        if (!namespaces) {
+            return rf::fail("the registry has no namespaces resource");
+        }
+        for (const char *name : kBootstrapNamespaces) {
+            if (store->get(*namespaces, "", name)) {
+                continue;
+            }
+            boost::json::object ns{{"apiVersion", "v1"},
+                                   {"kind", "Namespace"},
+                                   {"metadata", boost::json::object{{"name", name}}}};
+            auto created = service->create(*namespaces, "", std::move(ns), WriteOptions{});
+            if (!created.ok() && created.error().code != 409) {
+                return rf::fail("cannot create namespace " + std::string(name) + ": " +
+                                created.error().message);
+            }
+        }
+        return rf::ok();
+    }
+};
+
+SandboxApp::SandboxApp(SandboxOptions options)
+    : m_impl(std::make_unique<Impl>()) {
+    m_impl->options = std::move(options);
+}
+
+SandboxApp::~SandboxApp() {
+    stop();
+}
+
+rf::Status SandboxApp::start() {
+    Impl &d = *m_impl;
+    const auto &stateDir = d.options.stateDir;
+    if (stateDir.empty()) {
+        return rf::fail("a state directory is required (--state-dir DIR)");
+    }
+    if (auto locked = d.lock.acquire(stateDir); !locked.ok()) {
+        return locked;
+    }
+    if (!d.options.imagesFile.empty() && !std::filesystem::exists(d.options.imagesFile)) {
+        return rf::fail("images file " + d.options.imagesFile.string() + " does not exist");
+    }
+    d.clock.setTimeScale(d.options.timeScale);
+
+    auto tls = ensureTlsMaterial(stateDir);
+    if (!tls.ok()) {
+        return tls.error();
+    }
+    auto token = ensureToken(stateDir);
+    if (!token.ok()) {
+        return token.error();
+    }
+
+    const ResourceRegistry &registry = ResourceRegistry::builtin();
+    d.store = std::make_unique<ObjectStore>(stateDir / "store", registry, d.clock);
+    if (auto loaded = d.store->load(); !loaded.ok()) {
+        return rf::fail("cannot load the state in " + (stateDir / "store").string() + ": " +
+                        loaded.message());
+    }
+    d.service = std::make_unique<ResourceService>(*d.store, registry, d.clock);
+    if (auto bootstrapped = d.bootstrapNamespaces(); !bootstrapped.ok()) {
+        return bootstrapped;
+    }
+    d.podLogs = std::make_unique<PodLogs>(d.clock);
+
+    ApiRouterConfig routerConfig;
+    routerConfig.service = d.service.get();
+    routerConfig.registry = &registry;
+    routerConfig.clock = &d.clock;
+    routerConfig.podLogs = d.podLogs.get();
+    routerConfig.token = token.value();
+    d.router = std::make_unique<ApiRouter>(std::move(routerConfig));
+
+    HttpServerConfig serverConfig;
+    serverConfig.port = d.options.port;
+    serverConfig.threads = d.options.httpThreads;
+    serverConfig.certificateChainPem = tls->serverCertificatePem;
+    serverConfig.privateKeyPem = tls->serverKeyPem;
+    ApiRouter *router = d.router.get();
+    d.server = std::make_unique<HttpServer>(
+        serverConfig, [router](HttpRequest &request) { return router->handle(request); });
+    if (auto listening = d.server->start(); !listening.ok()) {
+        return listening;
+    }
+
+    d.kubeconfig =
+        d.options.kubeconfigOut.empty() ? stateDir / "kubeconfig" : d.options.kubeconfigOut;
+    KubeconfigSpec spec;
+    spec.server = serverUrl();
+    spec.caCertificatePem = tls->caCertificatePem;
+    spec.token = token.value();
+    if (auto written = writeKubeconfig(d.kubeconfig, spec); !written.ok()) {
+        return written;
+    }
+    InstanceInfo info;
+    info.pid = static_cast<long>(::getpid());
+    info.port = port();
+    info.server = serverUrl();
+    info.kubeconfig = std::filesystem::absolute(d.kubeconfig).string();
+    info.startedAt = formatRfc3339(d.clock.now());
+    if (auto published = d.lock.publish(info); !published.ok()) {
+        return published;
+    }
+    d.started = true;
+    logLine(LogLevel::Info, "forecast-sandbox started",
+            {{"server", info.server},
+             {"kubeconfig", info.kubeconfig},
+             {"stateDir", std::filesystem::absolute(stateDir).string()},
+             {"timeScale", d.options.timeScale}});
+    return rf::ok();
+}
+
+void SandboxApp::stop() {
+    Impl &d = *m_impl;
+    if (d.server) {
+        d.server->stop();
+    }
+    d.server.reset();
+    d.router.reset();
+    d.podLogs.reset();
+    d.service.reset();
+    d.store.reset();
+    if (d.started) {
+        logLine(LogLevel::Info, "forecast-sandbox stopped");
+    }
+    d.started = false;
+    d.lock.release();
+}
+
+unsigned short SandboxApp::port() const {
+    return m_impl->server ? m_impl->server->port() : 0;
+}
+
+std::string SandboxApp::serverUrl() const {
+    return "https://127.0.0.1:" + std::to_string(port());
+}
+
+std::filesystem::path SandboxApp::kubeconfigPath() const {
+    return m_impl->kubeconfig;
+}
+
+} // namespace sandbox
