@@ -72,7 +72,7 @@ void Listener::doAccept() {
                             beast::bind_front_handler(&Listener::onAccept, shared_from_this()));
 }
 
-void Listener::onAccept(beast::error_code ec, net::ip::tcp::socket socket) {
+void Listener::onAccept(beast::error_code ec, Socket socket) {
     if (ec == net::error::operation_aborted || !m_acceptor.is_open()) {
         return; // closed for shutdown
     }

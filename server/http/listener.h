@@ -3,6 +3,7 @@
 // Includes Asio: include only from the transport sources.
 
 #include "http/server_context.h"
+#include "http/session.h"
 
 #include <rf/result.h>
 
@@ -28,7 +29,7 @@ public:
 
 private:
     void doAccept();
-    void onAccept(boost::beast::error_code ec, boost::asio::ip::tcp::socket socket);
+    void onAccept(boost::beast::error_code ec, Socket socket);
 
     boost::asio::io_context &m_ioc;
     boost::asio::ip::tcp::acceptor m_acceptor;

@@ -107,6 +107,7 @@ Response handlePredict(const Request &request, const RouteDeps &deps) {
     }
     Response response;
     response.handler = metrics::Handler::Predict;
+    response.body = takeBuffer(request);
     response.body.push_back('{');
     if (auto error = appendForecastMembers(response.body, decoded.value(), *model, deps.metrics)) {
         return errorResponse(*error, metrics::Handler::Predict);
@@ -126,6 +127,7 @@ Response handlePredictBatch(const Request &request, const RouteDeps &deps) {
     }
     Response response;
     response.handler = metrics::Handler::PredictBatch;
+    response.body = takeBuffer(request);
     std::string &out = response.body;
     out.append("{\"model_version\":");
     json::appendString(out, model->version);

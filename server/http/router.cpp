@@ -141,6 +141,15 @@ struct Route {
 
 } // namespace
 
+std::string takeBuffer(const Request &request) {
+    if (request.spare == nullptr) {
+        return {};
+    }
+    std::string buffer = std::move(*request.spare);
+    buffer.clear();
+    return buffer;
+}
+
 Response errorResponse(const ApiError &error, Handler handler) {
     return jsonResponse(error.status, renderError(error), handler);
 }

@@ -35,7 +35,13 @@ struct Request {
     std::string_view target;      // "/predict?x=1"
     std::string_view contentType; // the Content-Type header, "" when absent
     std::string_view body;
+    // Optional spare buffer (the transport's previous answer) whose capacity an answer may
+    // reuse, so a keep-alive connection does not allocate a fresh body per request.
+    std::string *spare = nullptr;
 };
+
+// An empty string for building an answer: the request's spare buffer when it has one.
+std::string takeBuffer(const Request &request);
 
 struct Response {
     int status = 200;

@@ -78,7 +78,7 @@ constexpr auto kLingerTime = std::chrono::seconds(2);
 
 } // namespace
 
-Session::Session(net::ip::tcp::socket &&socket, ServerContext &context)
+Session::Session(Socket &&socket, ServerContext &context)
     : m_stream(std::move(socket))
     , m_context(context) {
     m_context.state.connections.fetch_add(1, std::memory_order_relaxed);
@@ -204,10 +204,12 @@ void Session::handleRequest() {
     const auto method = request.method_string();
     const auto target = request.target();
     const auto contentType = request[bhttp::field::content_type];
+    m_spare = std::move(m_body); // keeps its capacity for this request's answer
     const Request plain{{method.data(), method.size()},
                         {target.data(), target.size()},
                         {contentType.data(), contentType.size()},
-                        request.body()};
+                        request.body(),
+                        &m_spare};
     const auto started = Clock::now();
     Response response = route(plain, m_context.deps);
     m_handled = started;

@@ -5,9 +5,11 @@
 
 #include "http/server_context.h"
 
+#include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/beast/core/basic_stream.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/string_body.hpp>
 
@@ -18,9 +20,13 @@
 
 namespace forecast::http {
 
+// Concrete executor types rather than any_io_executor: no type erasure on every handler.
+using Strand = boost::asio::strand<boost::asio::io_context::executor_type>;
+using Socket = boost::asio::basic_stream_socket<boost::asio::ip::tcp, Strand>;
+
 class Session final : public std::enable_shared_from_this<Session> {
 public:
-    Session(boost::asio::ip::tcp::socket &&socket, ServerContext &context);
+    Session(Socket &&socket, ServerContext &context);
     ~Session();
     Session(const Session &) = delete;
     Session &operator=(const Session &) = delete;
@@ -46,12 +52,13 @@ private:
     void lingerClose();
     void discardInput();
 
-    boost::beast::tcp_stream m_stream;
+    boost::beast::basic_stream<boost::asio::ip::tcp, Strand> m_stream;
     boost::beast::flat_buffer m_buffer;
     std::optional<Parser> m_parser;
     ServerContext &m_context;
     std::string m_head; // status line + headers, reused across requests
     std::string m_body;
+    std::string m_spare; // the previous body's buffer, lent to the next route() call
     std::chrono::steady_clock::time_point m_handled;
     metrics::Handler m_handler = metrics::Handler::Other;
     int m_status = 0;
