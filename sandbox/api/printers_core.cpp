@@ -48,7 +48,7 @@ void noteRestart(const bj::object &status, TimePoint &latest, bool &seen) {
         return;
     }
     TimePoint when;
-    if (!finished.empty() && parseRfc3339(finished, when) && (!seen || when > latest)) {
+    if (parseTimestamp(finished, when) && (!seen || when > latest)) {
         latest = when;
         seen = true;
     }

@@ -62,3 +62,17 @@ TEST(DurationHuman, TimestampSinceUsesRfc3339AndMarksMissingAsUnknown) {
     EXPECT_EQ(translateTimestampSince("yesterday", now), "<unknown>");
     EXPECT_EQ(translateTimestampSince("2026-11-25T12:00:05Z", now), "<invalid>");
 }
+
+TEST(DurationHuman, FastTimestampParserAgreesWithTheGeneralOne) {
+    for (const char *text : {"2026-11-25T12:00:00Z", "1970-01-01T00:00:00Z", "2024-02-29T23:59:59Z",
+                             "2000-03-01T00:00:00Z", "2026-11-25T11:59:30.5Z",
+                             "2026-11-25T11:40:00.123456Z", "2099-12-31T23:59:59.999999999Z"}) {
+        sandbox::TimePoint fast, general;
+        ASSERT_TRUE(sandbox::parseTimestamp(text, fast)) << text;
+        ASSERT_TRUE(sandbox::parseRfc3339(text, general)) << text;
+        EXPECT_LT(std::chrono::abs(fast - general), std::chrono::microseconds(1)) << text;
+    }
+    sandbox::TimePoint t;
+    EXPECT_FALSE(sandbox::parseTimestamp("", t));
+    EXPECT_FALSE(sandbox::parseTimestamp("not a time", t));
+}
