@@ -1,5 +1,6 @@
 #include "http/http_server.h"
 
+#include "api/logger.h"
 #include "http/listener.h"
 #include "http/session.h"
 
@@ -52,7 +53,19 @@ rf::Status HttpServer::start() {
     const int threads = std::max(1, m->context.options.threads);
     m->threads.reserve(static_cast<std::size_t>(threads));
     for (int i = 0; i < threads; ++i) {
-        m->threads.emplace_back([this] { m->ioc.run(); });
+        m->threads.emplace_back([this] {
+            // Handlers do not throw by design; should one ever do, log it and keep the thread
+            // serving rather than terminating the process.
+            for (;;) {
+                try {
+                    m->ioc.run();
+                    return;
+                } catch (const std::exception &e) {
+                    m->context.logger.error("unexpected exception in an I/O thread",
+                                            {{"error", e.what()}});
+                }
+            }
+        });
     }
     return rf::ok();
 }

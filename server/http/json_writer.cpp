@@ -64,7 +64,8 @@ template <std::int64_t Scale, int Decimals> void appendScaled(std::string &out, 
         appendShortest(out, value); // beyond exact int64 range: rounding is moot anyway
         return;
     }
-    const std::int64_t n = std::llround(scaled);
+    // Round half away from zero, inline (llround is an out-of-line libm call).
+    const auto n = static_cast<std::int64_t>(scaled + (scaled < 0.0 ? -0.5 : 0.5));
     if (n < 0) {
         out.push_back('-');
     }

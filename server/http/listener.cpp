@@ -78,7 +78,12 @@ void Listener::onAccept(beast::error_code ec, Socket socket) {
     }
     if (ec) {
         // Typically EMFILE under overload: back off briefly instead of spinning.
-        m_context.logger.warn("accept failed", {{"error", ec.message()}});
+        // Logged once per second at most: under fd exhaustion this repeats every 50 ms.
+        const auto now = std::chrono::steady_clock::now();
+        if (now - m_lastAcceptWarning >= std::chrono::seconds(1)) {
+            m_lastAcceptWarning = now;
+            m_context.logger.warn("accept failed", {{"error", ec.message()}});
+        }
         m_retry.expires_after(std::chrono::milliseconds(50));
         m_retry.async_wait([self = shared_from_this()](beast::error_code waitEc) {
             if (!waitEc) {

@@ -12,6 +12,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core/error.hpp>
 
+#include <chrono>
 #include <memory>
 
 namespace forecast::http {
@@ -36,6 +37,7 @@ private:
     boost::asio::steady_timer m_retry;
     ServerContext &m_context;
     unsigned short m_port = 0;
+    std::chrono::steady_clock::time_point m_lastAcceptWarning{};
 };
 
 } // namespace forecast::http

@@ -211,7 +211,15 @@ void Session::handleRequest() {
                         request.body(),
                         &m_spare};
     const auto started = Clock::now();
-    Response response = route(plain, m_context.deps);
+    Response response;
+    try {
+        response = route(plain, m_context.deps);
+    } catch (const std::exception &e) {
+        // Routes report errors as values; this is the last line (e.g. bad_alloc) so that one
+        // request fails with 500 instead of the process.
+        m_context.logger.error("request failed", {{"error", e.what()}});
+        response = errorResponse({500, "internal", "internal error; see the service log"});
+    }
     m_handled = started;
     const bool close =
         !request.keep_alive() || m_context.state.draining.load(std::memory_order_relaxed);
