@@ -13,8 +13,8 @@ namespace {
 class ApiServer : public ::testing::Test {
 protected:
     static void SetUpTestSuite() {
-        server = new RunningServer(Env{{"REQUEST_TIMEOUT_SECONDS", "1"},
-                                       {"KEEPALIVE_TIMEOUT_SECONDS", "2"},
+        server = new RunningServer(Env{{"REQUEST_TIMEOUT_SECONDS", "3"},
+                                       {"KEEPALIVE_TIMEOUT_SECONDS", "3"},
                                        {"WORKERS", "1"},
                                        {"APP_VERSION", "9.9.9-test"}});
     }
@@ -271,14 +271,14 @@ TEST_F(ApiServer, SlowClientTimesOutWithoutBlockingOthers) {
                  "Content-Length: 100\r\n\r\n{\"store\":");
     HttpClient fast(server->port);
     EXPECT_EQ(fast.get("/health").status, 200);
-    // REQUEST_TIMEOUT_SECONDS=1: the whole request must arrive within a second.
+    // REQUEST_TIMEOUT_SECONDS=3: the whole request must arrive within three seconds.
     EXPECT_TRUE(slow.closedByServer());
 }
 
 TEST_F(ApiServer, IdleKeepAliveConnectionIsClosed) {
     HttpClient idle(server->port);
     EXPECT_EQ(idle.get("/health").status, 200);
-    EXPECT_TRUE(idle.closedByServer()); // KEEPALIVE_TIMEOUT_SECONDS=2
+    EXPECT_TRUE(idle.closedByServer()); // KEEPALIVE_TIMEOUT_SECONDS=3
 }
 
 TEST_F(ApiServer, ConnectionWithoutARequestIsClosedQuietly) {

@@ -10,7 +10,9 @@
 using namespace apitest;
 
 TEST(Drain, InFlightRequestsCompleteAndExitIsZero) {
-    RunningServer server(Env{{"SHUTDOWN_DRAIN_SECONDS", "20"}, {"SHUTDOWN_QUIET_MS", "500"}});
+    RunningServer server(Env{{"SHUTDOWN_DRAIN_SECONDS", "20"},
+                             {"SHUTDOWN_QUIET_MS", "500"},
+                             {"REQUEST_TIMEOUT_SECONDS", "60"}});
 
     // A request in flight when the signal arrives: headers and half the body sent.
     const std::string body = predictBody("3", "17", 14);
