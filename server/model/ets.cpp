@@ -21,10 +21,10 @@ double logit(double fraction) {
 
 // The initial level and slope come from at most this many leading days: enough to average
 // out noise, short enough that the yearly cycle does not bend the slope much.
-constexpr std::size_t kInitialWindow = 8 * kSeasonPeriod;
+constexpr std::size_t kInitialWindow = 8 * std::size_t{kSeasonPeriod};
 // The weekday profile comes from up to a year: the moving average removes slow movements, so
 // more weeks only make the profile more precise.
-constexpr std::size_t kProfileWindow = 52 * kSeasonPeriod;
+constexpr std::size_t kProfileWindow = 52 * std::size_t{kSeasonPeriod};
 
 // Classical decomposition: the average of y - (centred 7-day moving average) per weekday
 // position, centred to sum zero. False when some position has no complete window.

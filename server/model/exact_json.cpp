@@ -14,6 +14,8 @@ namespace json = boost::json;
 
 // basic_parser handler that builds the document on a value_stack, like json::parser, except
 // that doubles are converted from their text.
+// The member names are the ones basic_parser calls, hence not our naming style.
+// NOLINTBEGIN(readability-identifier-naming)
 class ExactHandler {
 public:
     static constexpr std::size_t max_object_size = std::numeric_limits<std::size_t>::max();
@@ -96,6 +98,7 @@ public:
 private:
     std::string m_number;
 };
+// NOLINTEND(readability-identifier-naming)
 
 } // namespace
 

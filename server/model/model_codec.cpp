@@ -9,14 +9,14 @@
 #include <charconv>
 #include <cmath>
 #include <cstdio>
-#include <cstring>
 #include <fstream>
 #include <sstream>
+#include <system_error>
 #include <unistd.h>
 
 namespace forecast {
 
-namespace json = boost::json;
+namespace bj = boost::json;
 
 namespace {
 
@@ -34,19 +34,18 @@ public:
         }
     }
 
-    const json::value *field(const json::object &obj, const std::string &path,
-                             std::string_view name) {
-        const json::value *v = obj.if_contains(name);
+    const bj::value *field(const bj::object &obj, const std::string &path, std::string_view name) {
+        const bj::value *v = obj.if_contains(name);
         if (v == nullptr) {
             fail(path, "missing field '" + std::string(name) + "'");
         }
         return v;
     }
 
-    double number(const json::object &obj, const std::string &path, std::string_view name,
+    double number(const bj::object &obj, const std::string &path, std::string_view name,
                   double lo = -HUGE_VAL, double hi = HUGE_VAL) {
         const std::string at = join(path, name);
-        const json::value *v = field(obj, path, name);
+        const bj::value *v = field(obj, path, name);
         if (v == nullptr) {
             return 0.0;
         }
@@ -68,8 +67,8 @@ public:
         return x;
     }
 
-    std::string string(const json::object &obj, const std::string &path, std::string_view name) {
-        const json::value *v = field(obj, path, name);
+    std::string string(const bj::object &obj, const std::string &path, std::string_view name) {
+        const bj::value *v = field(obj, path, name);
         if (v == nullptr) {
             return {};
         }
@@ -80,7 +79,7 @@ public:
         return std::string(v->get_string());
     }
 
-    Date date(const json::object &obj, const std::string &path, std::string_view name) {
+    Date date(const bj::object &obj, const std::string &path, std::string_view name) {
         const std::string text = string(obj, path, name);
         if (failed()) {
             return {};
@@ -93,7 +92,7 @@ public:
         return *d;
     }
 
-    const json::object *object(const json::value *v, const std::string &path) {
+    const bj::object *object(const bj::value *v, const std::string &path) {
         if (v == nullptr) {
             return nullptr;
         }
@@ -104,7 +103,7 @@ public:
         return &v->get_object();
     }
 
-    const json::array *array(const json::value *v, const std::string &path) {
+    const bj::array *array(const bj::value *v, const std::string &path) {
         if (v == nullptr) {
             return nullptr;
         }
@@ -120,17 +119,17 @@ public:
     }
 
 private:
-    static const char *kindName(const json::value &v) {
+    static const char *kindName(const bj::value &v) {
         switch (v.kind()) {
-        case json::kind::null:
+        case bj::kind::null:
             return "null";
-        case json::kind::bool_:
+        case bj::kind::bool_:
             return "a boolean";
-        case json::kind::string:
+        case bj::kind::string:
             return "a string";
-        case json::kind::array:
+        case bj::kind::array:
             return "an array";
-        case json::kind::object:
+        case bj::kind::object:
             return "an object";
         default:
             return "a number";
@@ -152,7 +151,7 @@ private:
     std::string m_error;
 };
 
-Accuracy readAccuracy(Reader &r, const json::object &obj, const std::string &path) {
+Accuracy readAccuracy(Reader &r, const bj::object &obj, const std::string &path) {
     Accuracy a;
     a.mase = r.number(obj, path, "mase", 0.0);
     a.smape = r.number(obj, path, "smape", 0.0, 200.0);
@@ -163,7 +162,7 @@ Accuracy readAccuracy(Reader &r, const json::object &obj, const std::string &pat
     return a;
 }
 
-json::object writeAccuracy(const Accuracy &a) {
+bj::object writeAccuracy(const Accuracy &a) {
     return {{"mase", a.mase},
             {"smape", a.smape},
             {"coverage80", a.coverage80},
@@ -172,7 +171,7 @@ json::object writeAccuracy(const Accuracy &a) {
             {"days", a.days}};
 }
 
-SeriesModel readSeries(Reader &r, const json::object &obj, const std::string &path) {
+SeriesModel readSeries(Reader &r, const bj::object &obj, const std::string &path) {
     SeriesModel s;
     s.store = r.string(obj, path, "store");
     s.item = r.string(obj, path, "item");
@@ -188,7 +187,7 @@ SeriesModel readSeries(Reader &r, const json::object &obj, const std::string &pa
     s.sigma = r.number(obj, path, "sigma", 0.0);
     s.state.level = r.number(obj, path, "level");
     s.state.trend = r.number(obj, path, "trend");
-    if (const json::array *season =
+    if (const bj::array *season =
             r.array(r.field(obj, path, "season"), Reader::join(path, "season"))) {
         if (season->size() != kSeasonPeriod) {
             r.fail(Reader::join(path, "season"), "expected " + std::to_string(kSeasonPeriod) +
@@ -196,17 +195,17 @@ SeriesModel readSeries(Reader &r, const json::object &obj, const std::string &pa
                                                      std::to_string(season->size()));
         } else {
             for (std::size_t k = 0; k < kSeasonPeriod; ++k) {
-                const json::value &v = (*season)[k];
+                const bj::value &v = (*season)[k];
                 const std::string at = Reader::join(path, "season") + "[" + std::to_string(k) + "]";
                 if (!v.is_number() || !std::isfinite(v.to_number<double>())) {
-                    r.fail(at, "bad number " + json::serialize(v));
+                    r.fail(at, "bad number " + bj::serialize(v));
                     break;
                 }
                 s.state.season[k] = v.to_number<double>();
             }
         }
     }
-    if (const json::object *holdout =
+    if (const bj::object *holdout =
             r.object(r.field(obj, path, "holdout"), Reader::join(path, "holdout"))) {
         s.holdout = readAccuracy(r, *holdout, Reader::join(path, "holdout"));
     }
@@ -215,46 +214,46 @@ SeriesModel readSeries(Reader &r, const json::object &obj, const std::string &pa
 
 } // namespace
 
-rf::Result<Model> Model::parse(std::string_view text, std::string_view sourceName) {
+rf::Result<Model> Model::parse(std::string_view json, std::string_view sourceName) {
     const std::string source(sourceName);
-    auto parsed = parseJsonExact(text);
+    auto parsed = parseJsonExact(json);
     if (!parsed) {
         return rf::fail(source + ": not valid JSON (" + parsed.message() + ")");
     }
-    const json::value doc = std::move(*parsed);
+    const bj::value doc = std::move(*parsed);
     Reader r(source);
-    const json::object *root = r.object(&doc, "");
+    const bj::object *root = r.object(&doc, "");
     if (root == nullptr) {
         return r.error();
     }
     Model model;
     // The format version is checked before anything else: a newer file may have any shape.
-    const json::value *fv = r.field(*root, "", "format_version");
+    const bj::value *fv = r.field(*root, "", "format_version");
     if (fv == nullptr) {
         return r.error();
     }
     if (!fv->is_int64() || fv->get_int64() != kModelFormatVersion) {
-        return rf::fail(source + ": format_version " + json::serialize(*fv) +
+        return rf::fail(source + ": format_version " + bj::serialize(*fv) +
                         " is not supported (this build reads format_version " +
                         std::to_string(kModelFormatVersion) + ")");
     }
     model.version = r.string(*root, "", "version");
     model.trainedAt = r.string(*root, "", "trained_at");
     model.holdoutDays = static_cast<int>(r.number(*root, "", "holdout_days", 0.0, 1e6));
-    if (const json::object *window =
+    if (const bj::object *window =
             r.object(r.field(*root, "", "training_window"), "training_window")) {
         model.windowStart = r.date(*window, "training_window", "start");
         model.windowEnd = r.date(*window, "training_window", "end");
     }
-    if (const json::object *overall = r.object(r.field(*root, "", "overall"), "overall")) {
+    if (const bj::object *overall = r.object(r.field(*root, "", "overall"), "overall")) {
         model.overall = readAccuracy(r, *overall, "overall");
     }
     std::vector<SeriesModel> series;
-    if (const json::array *list = r.array(r.field(*root, "", "series"), "series")) {
+    if (const bj::array *list = r.array(r.field(*root, "", "series"), "series")) {
         series.reserve(list->size());
         for (std::size_t i = 0; i < list->size() && !r.failed(); ++i) {
             const std::string path = "series[" + std::to_string(i) + "]";
-            if (const json::object *obj = r.object(&(*list)[i], path)) {
+            if (const bj::object *obj = r.object(&(*list)[i], path)) {
                 series.push_back(readSeries(r, *obj, path));
             }
         }
@@ -273,8 +272,9 @@ rf::Result<Model> Model::load(const std::string &path) {
     std::ifstream in(path, std::ios::binary);
     if (!in) {
         const int err = errno;
-        return rf::fail("model file '" + path +
-                        "': " + (err == ENOENT ? std::string("not found") : std::strerror(err)));
+        return rf::fail(
+            "model file '" + path + "': " +
+            (err == ENOENT ? std::string("not found") : std::generic_category().message(err)));
     }
     std::ostringstream buf;
     buf << in.rdbuf();
@@ -285,40 +285,40 @@ rf::Result<Model> Model::load(const std::string &path) {
 }
 
 std::string Model::serialize() const {
-    json::array list;
+    bj::array list;
     list.reserve(m_series.size());
     for (const SeriesModel &s : m_series) {
-        json::array season;
+        bj::array season;
         for (double v : s.state.season) {
             season.emplace_back(v);
         }
-        list.emplace_back(json::object{{"store", s.store},
-                                       {"item", s.item},
-                                       {"first_date", formatDate(s.firstDate)},
-                                       {"last_date", formatDate(s.lastDate)},
-                                       {"alpha", s.params.alpha},
-                                       {"beta", s.params.beta},
-                                       {"gamma", s.params.gamma},
-                                       {"phi", s.params.phi},
-                                       {"sigma", s.sigma},
-                                       {"level", s.state.level},
-                                       {"trend", s.state.trend},
-                                       {"season", std::move(season)},
-                                       {"holdout", writeAccuracy(s.holdout)}});
+        list.emplace_back(bj::object{{"store", s.store},
+                                     {"item", s.item},
+                                     {"first_date", formatDate(s.firstDate)},
+                                     {"last_date", formatDate(s.lastDate)},
+                                     {"alpha", s.params.alpha},
+                                     {"beta", s.params.beta},
+                                     {"gamma", s.params.gamma},
+                                     {"phi", s.params.phi},
+                                     {"sigma", s.sigma},
+                                     {"level", s.state.level},
+                                     {"trend", s.state.trend},
+                                     {"season", std::move(season)},
+                                     {"holdout", writeAccuracy(s.holdout)}});
     }
-    json::object root{
+    bj::object root{
         {"format_version", formatVersion},
         {"model", "ETS(A,Ad,A)"},
         {"season_period", kSeasonPeriod},
         {"version", version},
         {"trained_at", trainedAt},
         {"training_window",
-         json::object{{"start", formatDate(windowStart)}, {"end", formatDate(windowEnd)}}},
+         bj::object{{"start", formatDate(windowStart)}, {"end", formatDate(windowEnd)}}},
         {"holdout_days", holdoutDays},
         {"overall", writeAccuracy(overall)},
         {"series", std::move(list)},
     };
-    return json::serialize(root);
+    return bj::serialize(root);
 }
 
 rf::Status Model::save(const std::string &path) const {
@@ -328,7 +328,7 @@ rf::Status Model::save(const std::string &path) const {
         const int err = errno;
         std::remove(tmp.c_str());
         return rf::fail("cannot write model file '" + path + "': " + what + ": " +
-                        std::strerror(err));
+                        std::generic_category().message(err));
     };
     std::FILE *f = std::fopen(tmp.c_str(), "wb");
     if (f == nullptr) {

@@ -17,6 +17,12 @@ std::uint64_t rotl(std::uint64_t x, int k) {
     return (x << k) | (x >> (64 - k));
 }
 
+// log(k!) via the reentrant lgamma_r: std::lgamma writes the global signgam.
+double logFactorial(double k) {
+    int sign = 0;
+    return ::lgamma_r(k + 1.0, &sign);
+}
+
 } // namespace
 
 Random::Random(std::uint64_t seed) {
@@ -110,7 +116,7 @@ std::int64_t Random::poisson(double mean) {
             continue;
         }
         if (std::log(v) + std::log(invAlpha) - std::log(a / (us * us) + b) <=
-            -mean + k * logMean - std::lgamma(k + 1.0)) {
+            -mean + k * logMean - logFactorial(k)) {
             return static_cast<std::int64_t>(k);
         }
     }

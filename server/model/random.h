@@ -28,7 +28,7 @@ public:
     static Random derive(std::uint64_t seed, std::uint64_t a, std::uint64_t b = 0);
 
 private:
-    std::uint64_t m_s[4];
+    std::uint64_t m_s[4]{};
     double m_spare = 0.0;
     bool m_hasSpare = false;
 };

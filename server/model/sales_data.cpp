@@ -5,10 +5,10 @@
 #include <cerrno>
 #include <charconv>
 #include <cmath>
-#include <cstring>
 #include <fstream>
 #include <limits>
 #include <sstream>
+#include <system_error>
 #include <unordered_map>
 
 namespace forecast {
@@ -216,7 +216,7 @@ rf::Result<SalesData> parseSalesCsv(std::string_view text, std::string_view sour
     }
     std::vector<std::vector<std::int32_t>> seenAt(data.series.size());
     for (std::size_t s = 0; s < data.series.size(); ++s) {
-        const auto length = static_cast<std::size_t>(last[s] - first[s] + 1);
+        const auto length = static_cast<std::size_t>(std::int64_t{last[s]} - first[s] + 1);
         data.series[s].firstDate = Date{std::chrono::days{first[s]}};
         data.series[s].values.assign(length, std::numeric_limits<double>::quiet_NaN());
         seenAt[s].assign(length, 0);
@@ -242,8 +242,9 @@ rf::Result<SalesData> readSalesCsv(const std::string &path) {
     std::ifstream in(path, std::ios::binary);
     if (!in) {
         const int err = errno;
-        return rf::fail(path + ": cannot open: " +
-                        (err == ENOENT ? std::string("not found") : std::strerror(err)));
+        return rf::fail(
+            path + ": cannot open: " +
+            (err == ENOENT ? std::string("not found") : std::generic_category().message(err)));
     }
     std::ostringstream buf;
     buf << in.rdbuf();

@@ -19,21 +19,21 @@ constexpr double kYear = 365.25;
 constexpr std::array<double, 7> kWeekProfile{0.86, 0.84, 0.88, 0.95, 1.08, 1.25, 1.14};
 
 struct StoreTraits {
-    double scale;      // store size
-    double growth;     // log-growth per year before the break
-    double growthLate; // log-growth per year after the break
-    int breakDay;
+    double scale = 1.0;      // store size
+    double growth = 0.0;     // log-growth per year before the break
+    double growthLate = 0.0; // log-growth per year after the break
+    int breakDay = 0;
     std::vector<std::pair<int, double>> shifts; // (day, log step): remodels, competitors
 };
 
 struct ItemTraits {
-    double base;        // mean daily units in an average store
-    double weekAmp;     // how strongly the item follows the weekly profile
-    double yearAmp;     // yearly cycle amplitude
-    double yearPeak;    // day of year of the peak
-    double yearAmp2;    // second harmonic
-    double holidayGain; // sensitivity to holiday effects (exponent)
-    double growth;      // item's own log-growth per year
+    double base = 0.0;        // mean daily units in an average store
+    double weekAmp = 0.0;     // how strongly the item follows the weekly profile
+    double yearAmp = 0.0;     // yearly cycle amplitude
+    double yearPeak = 0.0;    // day of year of the peak
+    double yearAmp2 = 0.0;    // second harmonic
+    double holidayGain = 0.0; // sensitivity to holiday effects (exponent)
+    double growth = 0.0;      // item's own log-growth per year
 };
 
 StoreTraits makeStore(Random &rng, int days) {

@@ -35,7 +35,7 @@ double threadCpuSeconds() {
 
 // Fewest training days (before the holdout) for a holdout score to mean anything: four
 // weeks to fit on and one season for the baseline.
-constexpr std::size_t kMinScoredTrainDays = 4 * kSeasonPeriod;
+constexpr std::size_t kMinScoredTrainDays = 4 * std::size_t{kSeasonPeriod};
 
 struct SeriesOutcome {
     std::optional<SeriesModel> model;
@@ -74,7 +74,7 @@ SeriesOutcome fitSeries(const SalesSeries &series, const TrainOptions &options) 
             accuracy =
                 scoreHoldout(train, actual, holdoutForecast(*fit, static_cast<int>(holdout)));
             out.evaluations += fit->evaluations;
-            holdoutFit = std::move(*fit);
+            holdoutFit = *fit;
         }
     }
     out.holdoutSeconds = threadCpuSeconds() - start;
@@ -88,7 +88,7 @@ SeriesOutcome fitSeries(const SalesSeries &series, const TrainOptions &options) 
         const FilterResult r = runFilter(fit.params, fit.state, y);
         fit.observations = r.observations;
         fit.sigma = std::sqrt(r.sse / std::max(1, r.observations - 12));
-        served = std::move(fit);
+        served = fit;
     } else {
         EtsFitOptions fitOptions;
         if (holdoutFit) {
@@ -101,7 +101,7 @@ SeriesOutcome fitSeries(const SalesSeries &series, const TrainOptions &options) 
             return out;
         }
         out.evaluations += fit->evaluations;
-        served = std::move(*fit);
+        served = *fit;
     }
     out.refitSeconds = threadCpuSeconds() - start;
 

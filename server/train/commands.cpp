@@ -9,8 +9,8 @@
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
-#include <cstring>
 #include <optional>
+#include <system_error>
 #include <unistd.h>
 
 namespace forecast {
@@ -67,7 +67,7 @@ public:
 
 private:
     rf::Error error() const {
-        return rf::fail("cannot write '" + m_path + "': " + std::strerror(errno));
+        return rf::fail("cannot write '" + m_path + "': " + std::generic_category().message(errno));
     }
     std::string m_path;
     std::string m_tmp;
