@@ -1,6 +1,7 @@
 // Training: holdout scoring, the seasonal-naive baseline, the parallel trainer and its
 // report, and the forecast-train command line (nothing written on bad data).
 #include "model/accuracy.h"
+#include "model/random.h"
 #include "model/synthesizer.h"
 #include "model/trainer.h"
 
@@ -102,6 +103,29 @@ TEST(Trainer, BeatsSeasonalNaiveOnSyntheticData) {
     ASSERT_NE(s, nullptr);
     EXPECT_EQ(s->lastDate, data.end);
     EXPECT_EQ(m.forecast(*s, 1, {})[0].date, data.end + std::chrono::days{1});
+}
+
+TEST(Trainer, GapsInTheDataAreHandled) {
+    SalesData data = smallData();
+    Random rng(17);
+    for (SalesSeries &s : data.series) {
+        for (double &v : s.values) {
+            if (rng.uniform() < 0.1) {
+                v = kNan; // one day in ten without a row
+            }
+        }
+    }
+    auto result = train(data, {});
+    ASSERT_TRUE(result.ok()) << result.message();
+    const Model &m = result->model;
+    ASSERT_EQ(m.series().size(), 8u);
+    EXPECT_LT(m.overall.mase, 0.9 * m.overall.naiveMase);
+    EXPECT_LT(m.overall.days, 8 * 28); // missing holdout days are not scored
+    EXPECT_GT(m.overall.days, 8 * 20);
+    for (const SeriesModel &s : m.series()) {
+        EXPECT_TRUE(std::isfinite(s.sigma) && s.sigma > 0.0);
+        EXPECT_TRUE(std::isfinite(s.state.level));
+    }
 }
 
 TEST(Trainer, ThreadCountDoesNotChangeTheModel) {
