@@ -15,7 +15,7 @@ struct PrinterSpec {
     RowPrinter printRow = nullptr;
 };
 
-// core/v1 (printers_core.cpp)
+// core/v1 (printers_pod.cpp, printers_core.cpp)
 PrinterSpec podPrinter();
 PrinterSpec servicePrinter();
 PrinterSpec endpointsPrinter();
