@@ -232,7 +232,10 @@ rf::Result<Model> Model::parse(std::string_view json, std::string_view sourceNam
     if (fv == nullptr) {
         return r.error();
     }
-    if (!fv->is_int64() || fv->get_int64() != kModelFormatVersion) {
+    // 1 and 1.0 are the same number to most JSON writers.
+    const bool supported = (fv->is_int64() && fv->get_int64() == kModelFormatVersion) ||
+                           (fv->is_double() && fv->get_double() == kModelFormatVersion);
+    if (!supported) {
         return rf::fail(source + ": format_version " + bj::serialize(*fv) +
                         " is not supported (this build reads format_version " +
                         std::to_string(kModelFormatVersion) + ")");

@@ -218,6 +218,7 @@ TEST(ModelFile, RootMustBeAnObject) {
 TEST(ModelFile, IntegersAreAcceptedWhereNumbersAreExpected) {
     json::value doc = json::parse(sampleModel().serialize());
     firstSeries(doc.as_object())["level"] = 30;
+    doc.as_object()["format_version"] = 1.0;
     auto r = Model::parse(json::serialize(doc), "m");
     ASSERT_TRUE(r.ok()) << r.message();
     EXPECT_EQ(r->series()[0].state.level, 30.0);
