@@ -54,7 +54,8 @@ rf::Result<std::string> pathVar(const EnvLookup &env, const std::string &name,
 
 EnvLookup processEnvironment() {
     return [](const std::string &name) -> std::optional<std::string> {
-        const char *value = std::getenv(name.c_str());
+        // Read at startup, before any thread exists.
+        const char *value = std::getenv(name.c_str()); // NOLINT(concurrency-mt-unsafe)
         if (value == nullptr) {
             return std::nullopt;
         }
