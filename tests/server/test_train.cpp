@@ -1,6 +1,7 @@
 // Training: holdout scoring, the seasonal-naive baseline, the parallel trainer and its
 // report, and the forecast-train command line (nothing written on bad data).
 #include "model/accuracy.h"
+#include "model/ets.h"
 #include "model/random.h"
 #include "model/synthesizer.h"
 #include "model/trainer.h"
@@ -141,18 +142,27 @@ TEST(Trainer, ThreadCountDoesNotChangeTheModel) {
     EXPECT_EQ(a->model.serialize(), b->model.serialize());
 }
 
-TEST(Trainer, RefitStatesKeepsHoldoutParameters) {
+TEST(Trainer, RefitStatesKeepsHoldoutParametersAndUpdatesStates) {
     const SalesData data = smallData();
     TrainOptions options;
     options.refit = Refit::States;
     auto r = train(data, options);
     ASSERT_TRUE(r.ok());
-    // Re-running only the holdout fit must give the same parameters.
-    TrainOptions full;
-    auto f = train(data, full);
-    ASSERT_TRUE(f.ok());
-    EXPECT_EQ(r->model.overall.mase, f->model.overall.mase); // same holdout fits
-    EXPECT_EQ(r->model.series()[0].lastDate, data.end);
+    const std::span<const double> y(data.series[0].values);
+    auto holdoutFit = fitEts(y.first(y.size() - 28));
+    ASSERT_TRUE(holdoutFit.ok());
+    const SeriesModel &served = r->model.series()[0];
+    EXPECT_EQ(served.params.alpha, holdoutFit->params.alpha);
+    EXPECT_EQ(served.params.phi, holdoutFit->params.phi);
+    // States run through every day, so forecasts start after the last one.
+    EtsState state = holdoutFit->initial;
+    runFilter(holdoutFit->params, state, y);
+    EXPECT_EQ(served.state.level, state.level);
+    EXPECT_EQ(served.lastDate, data.end);
+    // Same holdout fits as the default (full) refit, so the same scores.
+    auto full = train(data, {});
+    ASSERT_TRUE(full.ok());
+    EXPECT_EQ(r->model.overall.mase, full->model.overall.mase);
 }
 
 TEST(Trainer, ShortSeriesAreUnscoredOrLeftOutWithAWarning) {
