@@ -308,6 +308,10 @@ private:
                 continue;
             }
             m_path.push_back(std::move(key));
+            if (m_out.set.contains(m_path) && m_out.duplicate.empty()) {
+                m_out.duplicate = fieldPathString({m_path.begin(), m_path.end() - 1}) +
+                                  ": duplicate entries for key " + fieldPathString({m_path.back()});
+            }
             m_out.set.insert(m_path);
             object(*itemObj, field->node);
             m_path.pop_back();

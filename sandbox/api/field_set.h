@@ -71,6 +71,9 @@ struct ObjectFields {
     FieldSet set;
     LeafValues leaves;
     std::string error;
+    // The first keyed item whose key repeats: live objects may hold such lists, an applied
+    // configuration may not.
+    std::string duplicate;
 };
 ObjectFields fieldsOf(const boost::json::object &object, const SchemaNode *schema,
                       FieldSetOptions options = {});

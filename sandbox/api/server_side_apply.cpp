@@ -327,6 +327,9 @@ ApiResult<boost::json::object> serverSideApply(const boost::json::object *live,
     }
     const SchemaNode *schema = schemaFor(type);
     ObjectFields config = fieldsOf(applied, schema);
+    if (config.error.empty() && !config.duplicate.empty()) {
+        config.error = config.duplicate;
+    }
     if (!config.error.empty()) {
         return badRequest("failed to create typed patch object (" + json::namespaceOf(applied) +
                           "/" + json::name(applied) + "; " + type.apiVersion() +

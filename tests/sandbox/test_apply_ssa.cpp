@@ -350,4 +350,29 @@ TEST(ServerSideApplyErrors, KeyedItemWithoutKey) {
               "element that omits key field \"name\" (and doesn't have default value)");
 }
 
+TEST(ServerSideApplyErrors, DuplicateKeysInTheConfig) {
+    object config = obj(R"({"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"web",
+        "namespace":"demo"},"spec":{"template":{"spec":{"containers":[{"name":"app"},
+        {"name":"app"}]}}}})");
+    auto result =
+        sandbox::serverSideApply(nullptr, config, "kubectl", false, deploymentType(), kT0);
+    ASSERT_FALSE(result.ok());
+    EXPECT_EQ(result.error().message,
+              "failed to create typed patch object (demo/web; apps/v1, Kind=Deployment): "
+              ".spec.template.spec.containers: duplicate entries for key [name=\"app\"]");
+}
+
+TEST(ServerSideApply, LiveDuplicatesAreTolerated) {
+    object live = manifest(1);
+    auto &container = live["spec"]
+                          .as_object()["template"]
+                          .as_object()["spec"]
+                          .as_object()["containers"]
+                          .as_array()[0]
+                          .as_object();
+    container["env"] = parse(R"([{"name":"A","value":"1"},{"name":"A","value":"2"}])");
+    object updated = apply(&live, manifest(3), "kubectl");
+    EXPECT_EQ(updated.at("spec").at("replicas"), 3);
+}
+
 } // namespace
