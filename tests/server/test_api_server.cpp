@@ -117,6 +117,19 @@ TEST_F(ApiServer, MetricsCountRequestsByRouteTemplate) {
     EXPECT_NE(r.body.find("process_resident_memory_bytes"), std::string::npos);
 }
 
+TEST_F(ApiServer, MetricsPassPromtoolLint) {
+    if (std::system("command -v promtool >/dev/null 2>&1") != 0) {
+        GTEST_SKIP() << "promtool (Debian package prometheus) is not installed";
+    }
+    HttpClient client(server->port);
+    client.post("/predict", R"({"store":3,"item":17})");
+    const auto text = client.get("/metrics").body;
+    std::FILE *promtool = popen("promtool check metrics", "w");
+    ASSERT_NE(promtool, nullptr);
+    std::fwrite(text.data(), 1, text.size(), promtool);
+    EXPECT_EQ(pclose(promtool), 0) << text;
+}
+
 struct ErrorCase {
     const char *name;
     const char *method;
