@@ -233,6 +233,7 @@ rf::Result<EtsFit> fitEts(std::span<const double> y, const EtsFitOptions &option
     nm.maxEvaluations = options.maxEvaluations;
     nm.functionTolerance = options.tolerance;
     nm.pointTolerance = options.pointTolerance;
+    nm.restarts = options.restarts;
     nm.initialStep = options.start != nullptr ? 0.5 : 1.0;
     const NelderMeadResult best = minimizeNelderMead(objective, u0, nm);
 

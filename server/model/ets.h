@@ -38,6 +38,8 @@ struct EtsFitOptions {
     // Convergence on the search coordinates (logit units); the default leaves it to the
     // likelihood, since a parameter drifting along a flat ridge to its bound changes nothing.
     double pointTolerance = 1e300;
+    // Fresh simplexes from the best point after convergence (guards against a collapsed one).
+    int restarts = 1;
     // Where the search starts; nullptr uses generic defaults. A refit passes the previous fit.
     const EtsParameters *start = nullptr;
 };
