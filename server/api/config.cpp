@@ -1,5 +1,8 @@
 #include "api/config.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
 #include <charconv>
 #include <cstdlib>
 #include <thread>
@@ -80,7 +83,9 @@ std::string_view logLevelName(LogLevel level) {
 rf::Result<Config> loadConfig(const EnvLookup &env, const std::string &defaultAppVersion) {
     Config c;
     if (const auto host = env("HOST")) {
-        if (host->empty() || host->find_first_of(" \t/") != std::string::npos) {
+        in6_addr buffer{};
+        if (inet_pton(AF_INET, host->c_str(), &buffer) != 1 &&
+            inet_pton(AF_INET6, host->c_str(), &buffer) != 1) {
             return invalid("HOST", *host, "expected an IP address such as 0.0.0.0 or ::");
         }
         c.host = *host;

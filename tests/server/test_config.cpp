@@ -80,6 +80,7 @@ INSTANTIATE_TEST_SUITE_P(
     Cases, ConfigInvalid,
     ::testing::Values(BadValue{"PORT", "abc"}, BadValue{"PORT", "70000"}, BadValue{"PORT", "-1"},
                       BadValue{"PORT", "80x"}, BadValue{"PORT", ""}, BadValue{"HOST", ""},
+                      BadValue{"HOST", "localhost"}, BadValue{"HOST", "10.0.0.300"},
                       BadValue{"HEALTH_CHECK_PATH", "health"},
                       BadValue{"HEALTH_CHECK_PATH", "/predict"},
                       BadValue{"READINESS_CHECK_PATH", "/health"}, BadValue{"LOG_LEVEL", "verbose"},
