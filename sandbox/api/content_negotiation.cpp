@@ -1,5 +1,6 @@
 #include "api/content_negotiation.h"
 
+#include "api/content_protobuf.h"
 #include "util/yaml_json.h"
 
 #include <boost/json/parse.hpp>
@@ -465,6 +466,9 @@ ApiResult<boost::json::object> decodeObjectBody(std::string_view contentType,
             return ApiError::badRequest("error converting YAML to JSON: " + converted.message());
         }
         return requireObject(std::move(converted.value()));
+    }
+    if (essence == "application/vnd.kubernetes.protobuf") {
+        return decodeProtobufObject(body);
     }
     return ApiError::unsupportedMediaType(
         std::string("the body of the request was in an unknown format - accepted media types "

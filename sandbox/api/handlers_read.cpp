@@ -32,7 +32,12 @@ void appendListMeta(std::string &out, const ListResult &list) {
 
 std::string serializeList(const ResourceType &type, const ListResult &list, bool metadataOnly) {
     std::string out;
-    out.reserve(256 + list.items.size() * 1024);
+    // One allocation for the whole body: size it from the first item (pods of one
+    // workload are alike), so a 5,000-item list is not copied again on every growth.
+    if (!list.items.empty()) {
+        const std::size_t sample = boost::json::serialize(list.items.front()).size();
+        out.reserve(512 + (sample + sample / 4 + 16) * list.items.size());
+    }
     if (metadataOnly) {
         out += R"({"kind":"PartialObjectMetadataList","apiVersion":"meta.k8s.io/v1","metadata":)";
     } else {

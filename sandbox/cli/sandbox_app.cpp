@@ -8,6 +8,7 @@
 #include "cli/certificates.h"
 #include "cli/instance_lock.h"
 #include "cli/kubeconfig_writer.h"
+#include "controllers/controller_manager.h"
 #include "kubelet/pod_logs.h"
 #include "store/object_store.h"
 #include "util/clock.h"
@@ -31,7 +32,7 @@ struct SandboxApp::Impl {
     SystemClock clock;
     std::unique_ptr<ObjectStore> store;
     std::unique_ptr<ResourceService> service;
-    std::unique_ptr<PodLogs> podLogs;
+    std::unique_ptr<ControllerManager> controllers;
     std::unique_ptr<ApiRouter> router;
     std::unique_ptr<HttpServer> server;
     std::filesystem::path kubeconfig;
@@ -78,9 +79,6 @@ rf::Status SandboxApp::start() {
     if (auto locked = d.lock.acquire(stateDir); !locked.ok()) {
         return locked;
     }
-    if (!d.options.imagesFile.empty() && !std::filesystem::exists(d.options.imagesFile)) {
-        return rf::fail("images file " + d.options.imagesFile.string() + " does not exist");
-    }
     d.clock.setTimeScale(d.options.timeScale);
 
     auto tls = ensureTlsMaterial(stateDir);
@@ -102,13 +100,22 @@ rf::Status SandboxApp::start() {
     if (auto bootstrapped = d.bootstrapNamespaces(); !bootstrapped.ok()) {
         return bootstrapped;
     }
-    d.podLogs = std::make_unique<PodLogs>(d.clock);
+    ControllerManagerOptions controllerOptions;
+    controllerOptions.imagesFile = d.options.imagesFile;
+    auto controllers = ControllerManager::create(*d.service, controllerOptions);
+    if (!controllers.ok()) {
+        return controllers.error();
+    }
+    d.controllers = std::move(controllers.value());
+    // Controllers (and the simulated kubelet) run before the API opens, so the first
+    // request already sees a working cluster.
+    d.controllers->start();
 
     ApiRouterConfig routerConfig;
     routerConfig.service = d.service.get();
     routerConfig.registry = &registry;
     routerConfig.clock = &d.clock;
-    routerConfig.podLogs = d.podLogs.get();
+    routerConfig.podLogs = &d.controllers->podLogs();
     routerConfig.token = token.value();
     d.router = std::make_unique<ApiRouter>(std::move(routerConfig));
 
@@ -158,7 +165,10 @@ void SandboxApp::stop() {
     }
     d.server.reset();
     d.router.reset();
-    d.podLogs.reset();
+    if (d.controllers) {
+        d.controllers->stop();
+    }
+    d.controllers.reset();
     d.service.reset();
     d.store.reset();
     if (d.started) {

@@ -79,10 +79,42 @@ TEST(HttpContent, YamlBodiesAndTheirErrors) {
     EXPECT_EQ(bad.error().message.rfind("error converting YAML to JSON: yaml: line", 0), 0u);
 }
 
-TEST(HttpContent, ProtobufBodyIs415) {
-    auto body = decodeObjectBody("application/vnd.kubernetes.protobuf", "k8s\0");
-    ASSERT_FALSE(body.ok());
-    EXPECT_EQ(body.error().code, 415);
+namespace {
+
+std::string lengthDelimited(int field, const std::string &payload) {
+    return std::string(1, static_cast<char>(field << 3 | 2)) +
+           std::string(1, static_cast<char>(payload.size())) + payload;
+}
+
+// "k8s\0" + runtime.Unknown{typeMeta{apiVersion, kind}, raw}, as client-go writes it.
+std::string protobufEnvelope(const std::string &apiVersion, const std::string &kind,
+                             const std::string &raw) {
+    std::string typeMeta = lengthDelimited(1, apiVersion) + lengthDelimited(2, kind);
+    return std::string("k8s\0", 4) + lengthDelimited(1, typeMeta) + lengthDelimited(2, raw);
+}
+
+} // namespace
+
+TEST(HttpContent, ProtobufConfigMapFromKubectlCreateIsDecoded) {
+    std::string meta = lengthDelimited(1, "settings") + lengthDelimited(3, "demo");
+    std::string raw = lengthDelimited(1, meta) +
+                      lengthDelimited(2, lengthDelimited(1, "a") + lengthDelimited(2, "b"));
+    auto body = decodeObjectBody("application/vnd.kubernetes.protobuf",
+                                 protobufEnvelope("v1", "ConfigMap", raw));
+    ASSERT_TRUE(body.ok()) << body.error().message;
+    EXPECT_EQ(
+        boost::json::serialize(body.value()),
+        R"({"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"settings","namespace":"demo"},"data":{"a":"b"}})");
+}
+
+TEST(HttpContent, ProtobufOfOtherKindsIs415AndGarbageIs400) {
+    auto deployment = decodeObjectBody("application/vnd.kubernetes.protobuf",
+                                       protobufEnvelope("apps/v1", "Deployment", ""));
+    ASSERT_FALSE(deployment.ok());
+    EXPECT_EQ(deployment.error().code, 415);
+    auto garbage = decodeObjectBody("application/vnd.kubernetes.protobuf", "not protobuf");
+    ASSERT_FALSE(garbage.ok());
+    EXPECT_EQ(garbage.error().code, 400);
 }
 
 TEST(HttpContent, PatchTypes) {
