@@ -22,9 +22,13 @@ using boost::json::value;
 
 ApiError patchFailure(std::string message) {
     // The API server wraps a failed application as a 422 without resource details.
+    // The real server answers a bare "the server rejected our request due to an error in
+    // our request"; the cause carries the jsonpatch message so kubectl shows it:
+    // `The deployments "web" is invalid: patch: testing value /x failed: test failed`.
     ApiError error;
     error.code = 422;
     error.reason = "Invalid";
+    error.causes.push_back({"FieldValueInvalid", message, "patch"});
     error.message = std::move(message);
     return error;
 }

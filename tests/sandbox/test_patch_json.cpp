@@ -160,6 +160,15 @@ TEST(JsonPatchAtomicity, FailedOpLeavesDocumentUntouched) {
     EXPECT_TRUE(sandbox::jsonEquals(document, parse(R"({"a":1,"b":2})")));
 }
 
+TEST(JsonPatchErrors, CauseCarriesTheMessageForKubectl) {
+    auto result = sandbox::applyJsonPatch(parse(R"({"a":1})"),
+                                          parse(R"([{"op":"test","path":"/a","value":2}])"));
+    ASSERT_FALSE(result.ok());
+    ASSERT_EQ(result.error().causes.size(), 1u);
+    EXPECT_EQ(result.error().causes[0].field, "patch");
+    EXPECT_EQ(result.error().causes[0].message, "testing value /a failed: test failed");
+}
+
 TEST(JsonPatchLimits, TooManyOperationsIsRejected) {
     boost::json::array ops;
     for (int i = 0; i < 10001; ++i) {
