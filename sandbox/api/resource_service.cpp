@@ -150,7 +150,7 @@ ApiResult<ListResult> ResourceService::list(const ResourceType &type, std::strin
     }
 
     std::uint64_t current = 0;
-    const auto all = m_store.listShared(type, ns, &current);
+    const auto all = m_store.listStored(type, ns, &current);
     if (requested > current) {
         return tooLargeVersion(requested, current);
     }
@@ -163,9 +163,10 @@ ApiResult<ListResult> ResourceService::list(const ResourceType &type, std::strin
     ListResult result;
     const std::uint64_t listVersion = token ? token->resourceVersion : current;
     result.resourceVersion = std::to_string(listVersion);
-    std::vector<const Object *> matching;
+    std::vector<const StoredPtr *> matching;
     matching.reserve(all.size());
-    for (const ObjectPtr &object : all) {
+    for (const StoredPtr &stored : all) {
+        const Object *object = &stored->object;
         if (token) {
             const std::string objectNs = json::namespaceOf(*object);
             if (objectNs < token->lastNamespace ||
@@ -174,20 +175,27 @@ ApiResult<ListResult> ResourceService::list(const ResourceType &type, std::strin
             }
         }
         if (filter->matches(*object)) {
-            matching.push_back(object.get());
+            matching.push_back(&stored);
         }
     }
     std::size_t take = matching.size();
     if (options.limit > 0 && static_cast<std::size_t>(options.limit) < matching.size()) {
         take = static_cast<std::size_t>(options.limit);
-        const Object &last = *matching[take - 1];
+        const Object &last = (*matching[take - 1])->object;
         result.continueToken = encodeContinueToken(
             ContinueToken{listVersion, json::namespaceOf(last), json::name(last)});
         result.remainingItemCount = static_cast<std::int64_t>(matching.size() - take);
     }
-    result.items.reserve(take);
-    for (std::size_t i = 0; i < take; ++i) {
-        result.items.push_back(*matching[i]);
+    if (options.sharedItems) {
+        result.stored.reserve(take);
+        for (std::size_t i = 0; i < take; ++i) {
+            result.stored.push_back(*matching[i]);
+        }
+    } else {
+        result.items.reserve(take);
+        for (std::size_t i = 0; i < take; ++i) {
+            result.items.push_back((*matching[i])->object);
+        }
     }
     return result;
 }
@@ -248,8 +256,12 @@ ApiResult<WatchId> ResourceService::watch(const ResourceType &type, std::string_
         if (now && before) {
             callback(event);
         } else if (now || before) {
-            WatchEvent translated{now ? WatchEventType::Added : WatchEventType::Deleted, eventType,
-                                  event.object, event.resourceVersion, event.previous};
+            WatchEvent translated{now ? WatchEventType::Added : WatchEventType::Deleted,
+                                  eventType,
+                                  event.object,
+                                  event.resourceVersion,
+                                  event.previous,
+                                  event.stored};
             callback(translated);
         }
     };
@@ -265,16 +277,16 @@ ApiResult<WatchId> ResourceService::watch(const ResourceType &type, std::string_
     // "" or "0": the current state as ADDED events, then everything after it.
     for (int attempt = 0;; ++attempt) {
         std::uint64_t listVersion = 0;
-        const auto items = m_store.listShared(type, ns, &listVersion);
+        const auto items = m_store.listStored(type, ns, &listVersion);
         if (listVersion < m_store.oldestWatchableVersion() && attempt < kConflictRetries) {
             continue; // history moved past the list while we took it
         }
-        for (const ObjectPtr &object : items) {
-            if (filter->matches(*object)) {
+        for (const StoredPtr &stored : items) {
+            if (filter->matches(stored->object)) {
                 const auto rv =
-                    parseVersion(json::stringAt(*object, {"metadata", "resourceVersion"}));
-                callback(
-                    WatchEvent{WatchEventType::Added, eventType, *object, rv.value_or(0), nullptr});
+                    parseVersion(json::stringAt(stored->object, {"metadata", "resourceVersion"}));
+                callback(WatchEvent{WatchEventType::Added, eventType, stored->object,
+                                    rv.value_or(0), nullptr, stored});
             }
         }
         return m_store.watch(&type, ns, listVersion, std::move(filtered));

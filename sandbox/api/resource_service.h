@@ -55,6 +55,9 @@ struct ListOptions {
     std::string continueToken;
     std::string resourceVersion;      // "", "0" or a number
     std::string resourceVersionMatch; // "", "NotOlderThan", "Exact"
+    // Answer with `ListResult::stored` (shared, pre-serialized) instead of copies in
+    // `items`: what a handler that only writes the list out should ask for.
+    bool sharedItems = false;
 };
 
 struct ListResult {
@@ -62,6 +65,9 @@ struct ListResult {
     std::string resourceVersion;
     std::string continueToken; // empty when complete
     std::optional<std::int64_t> remainingItemCount;
+    // With ListOptions::sharedItems: the matches as stored, each with its JSON text
+    // (items stays empty). Writing `stored[i]->json` costs a memory copy per object.
+    std::vector<StoredPtr> stored;
 };
 
 // A parsed label selector, from the query-string form or from a LabelSelector object

@@ -126,8 +126,14 @@ std::int64_t nextGeneration(const ResourceType &type, const Object &old, const O
 }
 
 void recordOwnership(ResourceService &service, const ResourceType &type, Object &updated,
-                     const Object *old, const WriteOptions &options) {
-    recordUpdateOwnership(updated, old, managerOf(options), type, service.clock().now());
+                     const Object *old, const WriteOptions &options,
+                     std::string_view subresource = {}) {
+    if (subresource.empty()) {
+        recordUpdateOwnership(updated, old, managerOf(options), type, service.clock().now());
+    } else {
+        recordUpdateOwnership(updated, old, managerOf(options), type, service.clock().now(),
+                              subresource);
+    }
 }
 
 ApiResult<Object> store(ResourceService &service, const ResourceType &type, Object updated,
@@ -347,7 +353,7 @@ ApiResult<Object> updateStatus(ResourceService &service, const ResourceType &typ
     const std::string bodyRv = json::stringAt(body, {"metadata", "resourceVersion"});
     json::ensureObject(updated, {"metadata"})["resourceVersion"] =
         bodyRv.empty() ? json::stringAt(old, {"metadata", "resourceVersion"}) : bodyRv;
-    recordOwnership(service, type, updated, &old, options);
+    recordOwnership(service, type, updated, &old, options, "status");
     return store(service, type, std::move(updated), options);
 }
 
@@ -384,7 +390,7 @@ ApiResult<Object> updateScale(ResourceService &service, const ResourceType &type
     if (auto error = validate(type, updated, &old)) {
         return *error;
     }
-    recordOwnership(service, type, updated, &old, options);
+    recordOwnership(service, type, updated, &old, options, "scale");
     auto stored = store(service, type, std::move(updated), options);
     if (!stored) {
         return stored;

@@ -4,6 +4,7 @@
 #include "util/clock.h"
 #include "util/json_util.h"
 
+#include <boost/json/serialize.hpp>
 #include <openssl/rand.h>
 
 #include <algorithm>
@@ -20,6 +21,18 @@ namespace sandbox {
 namespace {
 
 using ObjectPtr = std::shared_ptr<const boost::json::object>;
+
+StoredPtr makeStored(boost::json::object object) {
+    auto stored = std::make_shared<StoredObject>();
+    stored->object = std::move(object);
+    stored->json = boost::json::serialize(stored->object);
+    return stored;
+}
+
+// The object inside a StoredObject, sharing its lifetime.
+ObjectPtr objectOf(const StoredPtr &stored) {
+    return stored ? ObjectPtr(stored, &stored->object) : nullptr;
+}
 
 // Keys sort by namespace, then name: '\0' sorts before every name character.
 std::string makeKey(std::string_view ns, std::string_view name) {
@@ -55,7 +68,7 @@ bool isEmptyString(const boost::json::value *v) {
 
 struct Bucket {
     const ResourceType *type = nullptr;
-    std::map<std::string, ObjectPtr, std::less<>> items;
+    std::map<std::string, StoredPtr, std::less<>> items;
 };
 
 struct HistoryEntry {
@@ -63,8 +76,8 @@ struct HistoryEntry {
     const ResourceType *resource;
     std::string typeKey;
     std::string ns;
-    ObjectPtr object;
-    ObjectPtr previous;
+    StoredPtr object;
+    StoredPtr previous;
     std::uint64_t resourceVersion;
 };
 
@@ -80,8 +93,12 @@ struct Watcher {
 };
 
 WatchEvent toEvent(const HistoryEntry &entry) {
-    return WatchEvent{entry.type, entry.resource, *entry.object, entry.resourceVersion,
-                      entry.previous};
+    return WatchEvent{entry.type,
+                      entry.resource,
+                      entry.object->object,
+                      entry.resourceVersion,
+                      objectOf(entry.previous),
+                      entry.object};
 }
 
 } // namespace
@@ -152,7 +169,7 @@ struct ObjectStore::Impl {
 
     // With `data` held: persists and applies one write. object == nullptr deletes.
     rf::Status commit(Bucket &bucket, const std::string &key, std::string_view ns,
-                      std::string_view name, ObjectPtr object, ObjectPtr previous, std::uint64_t rv,
+                      std::string_view name, StoredPtr object, StoredPtr previous, std::uint64_t rv,
                       WatchEventType type) {
         if (persistence) {
             PersistedRecord record;
@@ -161,7 +178,10 @@ struct ObjectStore::Impl {
             record.typeKey = bucket.type->storageKey();
             record.ns = std::string(ns);
             record.name = std::string(name);
-            record.object = record.deleted ? nullptr : object;
+            if (!record.deleted) {
+                record.object = objectOf(object);
+                record.json = object->json;
+            }
             auto written = persistence->append(record);
             if (!written) {
                 return written;
@@ -261,7 +281,8 @@ rf::Status ObjectStore::load() {
         }
         Bucket &bucket = d.bucketFor(*type);
         bucket.items.insert_or_assign(
-            makeKey(json::namespaceOf(*item.object), json::name(*item.object)), item.object);
+            makeKey(json::namespaceOf(*item.object), json::name(*item.object)),
+            makeStored(*item.object));
     }
     for (PersistedRecord &record : state.records) {
         if (record.resourceVersion <= d.version) {
@@ -275,22 +296,23 @@ rf::Status ObjectStore::load() {
         Bucket &bucket = d.bucketFor(*type);
         const std::string key = makeKey(record.ns, record.name);
         auto it = bucket.items.find(key);
-        ObjectPtr previous = it == bucket.items.end() ? nullptr : it->second;
+        StoredPtr previous = it == bucket.items.end() ? nullptr : it->second;
         if (record.deleted) {
             if (!previous) {
                 continue;
             }
-            auto last = std::make_shared<boost::json::object>(*previous);
-            json::ensureObject(*last, {"metadata"})["resourceVersion"] =
+            boost::json::object last = previous->object;
+            json::ensureObject(last, {"metadata"})["resourceVersion"] =
                 std::to_string(record.resourceVersion);
             bucket.items.erase(it);
             d.remember(HistoryEntry{WatchEventType::Deleted, bucket.type, record.typeKey, record.ns,
-                                    std::move(last), previous, record.resourceVersion});
+                                    makeStored(std::move(last)), previous, record.resourceVersion});
         } else {
-            bucket.items.insert_or_assign(key, record.object);
+            StoredPtr stored = makeStored(*record.object);
+            bucket.items.insert_or_assign(key, stored);
             d.remember(HistoryEntry{previous ? WatchEventType::Modified : WatchEventType::Added,
-                                    bucket.type, record.typeKey, record.ns, record.object, previous,
-                                    record.resourceVersion});
+                                    bucket.type, record.typeKey, record.ns, std::move(stored),
+                                    previous, record.resourceVersion});
         }
     }
     return rf::ok();
@@ -311,7 +333,7 @@ ApiResult<boost::json::object> ObjectStore::create(const ResourceType &type,
     }
     std::uint64_t ticket = 0;
     HistoryEntry event;
-    ObjectPtr stored;
+    StoredPtr stored;
     {
         std::lock_guard lock(d.data);
         Bucket &bucket = d.bucketFor(type);
@@ -321,7 +343,7 @@ ApiResult<boost::json::object> ObjectStore::create(const ResourceType &type,
         }
         const std::uint64_t rv = d.version + 1;
         json::ensureObject(object, {"metadata"})["resourceVersion"] = std::to_string(rv);
-        stored = std::make_shared<const boost::json::object>(std::move(object));
+        stored = makeStored(std::move(object));
         auto committed =
             d.commit(bucket, key, ns, name, stored, nullptr, rv, WatchEventType::Added);
         if (!committed) {
@@ -331,7 +353,7 @@ ApiResult<boost::json::object> ObjectStore::create(const ResourceType &type,
     }
     d.deliver(ticket, event);
     maybeSnapshot();
-    return *stored;
+    return stored->object;
 }
 
 ApiResult<boost::json::object> ObjectStore::update(const ResourceType &type,
@@ -343,7 +365,7 @@ ApiResult<boost::json::object> ObjectStore::update(const ResourceType &type,
     const std::string expected = json::stringAt(meta, {"resourceVersion"});
     std::uint64_t ticket = 0;
     HistoryEntry event;
-    ObjectPtr stored;
+    StoredPtr stored;
     {
         std::lock_guard lock(d.data);
         Bucket &bucket = d.bucketFor(type);
@@ -352,8 +374,8 @@ ApiResult<boost::json::object> ObjectStore::update(const ResourceType &type,
         if (it == bucket.items.end()) {
             return ApiError::notFound(type, name);
         }
-        const ObjectPtr previous = it->second;
-        const boost::json::object &oldMeta = previous->at("metadata").as_object();
+        const StoredPtr previous = it->second;
+        const boost::json::object &oldMeta = previous->object.at("metadata").as_object();
         if (!expected.empty() && expected != json::stringAt(oldMeta, {"resourceVersion"})) {
             return ApiError::conflict(type, name);
         }
@@ -365,12 +387,12 @@ ApiResult<boost::json::object> ObjectStore::update(const ResourceType &type,
         if (!type.namespaced) {
             meta.erase("namespace");
         }
-        if (object == *previous) {
-            return *previous; // nothing changed: no write, no event, same RV
+        if (object == previous->object) {
+            return previous->object; // nothing changed: no write, no event, same RV
         }
         const std::uint64_t rv = d.version + 1;
         meta["resourceVersion"] = std::to_string(rv);
-        stored = std::make_shared<const boost::json::object>(std::move(object));
+        stored = makeStored(std::move(object));
         auto committed =
             d.commit(bucket, key, ns, name, stored, previous, rv, WatchEventType::Modified);
         if (!committed) {
@@ -380,7 +402,7 @@ ApiResult<boost::json::object> ObjectStore::update(const ResourceType &type,
     }
     d.deliver(ticket, event);
     maybeSnapshot();
-    return *stored;
+    return stored->object;
 }
 
 ApiResult<boost::json::object> ObjectStore::remove(const ResourceType &type, std::string_view ns,
@@ -391,7 +413,7 @@ ApiResult<boost::json::object> ObjectStore::remove(const ResourceType &type, std
     const std::string_view effectiveNs = type.namespaced ? ns : std::string_view();
     std::uint64_t ticket = 0;
     HistoryEntry event;
-    ObjectPtr last;
+    StoredPtr last;
     {
         std::lock_guard lock(d.data);
         Bucket &bucket = d.bucketFor(type);
@@ -400,9 +422,9 @@ ApiResult<boost::json::object> ObjectStore::remove(const ResourceType &type, std
         if (it == bucket.items.end()) {
             return ApiError::notFound(type, name);
         }
-        const ObjectPtr previous = it->second;
-        const std::string uid = json::stringAt(*previous, {"metadata", "uid"});
-        const std::string rvNow = json::stringAt(*previous, {"metadata", "resourceVersion"});
+        const StoredPtr previous = it->second;
+        const std::string uid = json::stringAt(previous->object, {"metadata", "uid"});
+        const std::string rvNow = json::stringAt(previous->object, {"metadata", "resourceVersion"});
         if (!expectedUid.empty() && expectedUid != uid) {
             ApiError error = ApiError::conflict(type, name);
             error.message = "Operation cannot be fulfilled on " + type.groupResource() + " \"" +
@@ -419,9 +441,9 @@ ApiResult<boost::json::object> ObjectStore::remove(const ResourceType &type, std
             return error;
         }
         const std::uint64_t rv = d.version + 1;
-        auto copy = std::make_shared<boost::json::object>(*previous);
-        json::ensureObject(*copy, {"metadata"})["resourceVersion"] = std::to_string(rv);
-        last = copy;
+        boost::json::object copy = previous->object;
+        json::ensureObject(copy, {"metadata"})["resourceVersion"] = std::to_string(rv);
+        last = makeStored(std::move(copy));
         auto committed =
             d.commit(bucket, key, effectiveNs, name, last, previous, rv, WatchEventType::Deleted);
         if (!committed) {
@@ -431,7 +453,7 @@ ApiResult<boost::json::object> ObjectStore::remove(const ResourceType &type, std
     }
     d.deliver(ticket, event);
     maybeSnapshot();
-    return *last;
+    return last->object;
 }
 
 std::shared_ptr<const boost::json::object>
@@ -442,7 +464,7 @@ ObjectStore::getShared(const ResourceType &type, std::string_view ns, std::strin
         return nullptr;
     }
     auto it = bucket->items.find(makeKey(type.namespaced ? ns : std::string_view(), name));
-    return it == bucket->items.end() ? nullptr : it->second;
+    return it == bucket->items.end() ? nullptr : objectOf(it->second);
 }
 
 std::optional<boost::json::object> ObjectStore::get(const ResourceType &type, std::string_view ns,
@@ -457,7 +479,18 @@ std::optional<boost::json::object> ObjectStore::get(const ResourceType &type, st
 std::vector<std::shared_ptr<const boost::json::object>>
 ObjectStore::listShared(const ResourceType &type, std::string_view ns,
                         std::uint64_t *resourceVersion) const {
+    const auto stored = listStored(type, ns, resourceVersion);
     std::vector<ObjectPtr> items;
+    items.reserve(stored.size());
+    for (const StoredPtr &s : stored) {
+        items.push_back(objectOf(s));
+    }
+    return items;
+}
+
+std::vector<StoredPtr> ObjectStore::listStored(const ResourceType &type, std::string_view ns,
+                                               std::uint64_t *resourceVersion) const {
+    std::vector<StoredPtr> items;
     std::lock_guard lock(m_impl->data);
     if (resourceVersion != nullptr) {
         *resourceVersion = m_impl->version;
@@ -561,7 +594,7 @@ rf::Status ObjectStore::snapshot() {
         }
         for (const auto &[key, bucket] : d.buckets) {
             for (const auto &[itemKey, object] : bucket.items) {
-                items.push_back(SnapshotItem{key, object});
+                items.push_back(SnapshotItem{key, objectOf(object), object->json});
             }
         }
         rv = d.version;

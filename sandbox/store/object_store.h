@@ -26,6 +26,15 @@ class Clock;
 
 enum class WatchEventType { Added, Modified, Deleted };
 
+// A stored object together with its JSON text, immutable and shared by the store, lists
+// and watch events: responses write `json` out instead of copying and serializing the
+// object again (a list of 5,000 pods is then a memory copy).
+struct StoredObject {
+    boost::json::object object;
+    std::string json; // boost::json::serialize(object)
+};
+using StoredPtr = std::shared_ptr<const StoredObject>;
+
 struct WatchEvent {
     WatchEventType type;
     const ResourceType *resource = nullptr;
@@ -35,6 +44,8 @@ struct WatchEvent {
     // whose previous state is unknown): lets watchers with selectors tell an object that
     // stopped matching from one that never matched.
     std::shared_ptr<const boost::json::object> previous;
+    // `object` as stored, with its JSON text (null for events the store did not write).
+    StoredPtr stored;
 };
 
 struct StoreList {
@@ -78,6 +89,9 @@ public:
     // The same without copying: shared, immutable stored objects (for filtering large lists).
     std::vector<std::shared_ptr<const boost::json::object>>
     listShared(const ResourceType &type, std::string_view ns, std::uint64_t *resourceVersion) const;
+    // The stored objects with their JSON text (see StoredObject).
+    std::vector<StoredPtr> listStored(const ResourceType &type, std::string_view ns,
+                                      std::uint64_t *resourceVersion) const;
     std::shared_ptr<const boost::json::object>
     getShared(const ResourceType &type, std::string_view ns, std::string_view name) const;
 

@@ -271,8 +271,10 @@ rf::Status StorePersistence::append(const PersistedRecord &record) {
         payload += "\"del\",\"type\":" + quote(record.typeKey) + ",\"ns\":" + quote(record.ns) +
                    ",\"name\":" + quote(record.name) + "}";
     } else {
-        payload += "\"put\",\"type\":" + quote(record.typeKey) +
-                   ",\"object\":" + boost::json::serialize(*record.object) + "}";
+        payload += "\"put\",\"type\":" + quote(record.typeKey) + ",\"object\":" +
+                   (record.json.empty() ? boost::json::serialize(*record.object)
+                                        : std::string(record.json)) +
+                   "}";
     }
     auto written = writeAll(m_fd, frame(payload));
     if (!written) {
@@ -301,8 +303,10 @@ rf::Status StorePersistence::writeSnapshot(std::uint64_t resourceVersion,
                                ",\"count\":" + std::to_string(items.size()) + "}");
     rf::Status status = rf::ok();
     for (const SnapshotItem &item : items) {
-        buffer += frame("{\"type\":" + quote(item.typeKey) +
-                        ",\"object\":" + boost::json::serialize(*item.object) + "}");
+        buffer += frame(
+            "{\"type\":" + quote(item.typeKey) + ",\"object\":" +
+            (item.json.empty() ? boost::json::serialize(*item.object) : std::string(item.json)) +
+            "}");
         if (buffer.size() > (1u << 20)) {
             status = writeAll(fd, buffer);
             buffer.clear();

@@ -29,11 +29,13 @@ struct PersistedRecord {
     std::string ns;
     std::string name;
     std::shared_ptr<const boost::json::object> object; // null for deletions
+    std::string_view json; // object's serialization when the caller has it already
 };
 
 struct SnapshotItem {
     std::string typeKey;
     std::shared_ptr<const boost::json::object> object;
+    std::string_view json; // object's serialization when known (kept alive by the caller)
 };
 
 struct RecoveredState {

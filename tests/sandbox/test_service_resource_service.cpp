@@ -737,3 +737,29 @@ TEST_F(ServiceTest, TerminatingNamespaceRefusesNewContent) {
     EXPECT_TRUE(service->finishNamespaceDeletion("demo"));
     EXPECT_FALSE(service->get(namespaces(), "", "demo").ok());
 }
+
+TEST_F(ServiceTest, SharedListItemsCarryTheirJson) {
+    mustCreate(configmaps(), configmap("a"));
+    mustCreate(configmaps(), configmap("b", "db"));
+    ListOptions options;
+    options.sharedItems = true;
+    options.labelSelector = "app=web";
+    auto list = service->list(configmaps(), "demo", options);
+    ASSERT_TRUE(list.ok());
+    EXPECT_TRUE(list->items.empty());
+    ASSERT_EQ(list->stored.size(), 1u);
+    EXPECT_EQ(boost::json::parse(list->stored[0]->json).as_object(), list->stored[0]->object);
+    EXPECT_EQ(json::name(list->stored[0]->object), "a");
+
+    std::vector<std::string> texts;
+    ListOptions watchOptions;
+    auto id = service->watch(configmaps(), "demo", watchOptions, [&](const WatchEvent &e) {
+        ASSERT_NE(e.stored, nullptr);
+        texts.push_back(e.stored->json);
+    });
+    ASSERT_TRUE(id.ok());
+    mustCreate(configmaps(), configmap("c"));
+    ASSERT_EQ(texts.size(), 3u);
+    EXPECT_EQ(boost::json::parse(texts[2]).as_object(), *service->get(configmaps(), "demo", "c"));
+    service->unwatch(*id);
+}
