@@ -123,6 +123,8 @@ void Controller::workerLoop() {
             }
             break;
         case SyncResult::Kind::Retry:
+            logLine(LogLevel::Debug, "controller sync retried",
+                    {{"controller", m_name}, {"key", *key}});
             if (result.after > Duration::zero()) {
                 m_queue.addAfter(*key, result.after);
             } else {

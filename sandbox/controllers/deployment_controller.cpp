@@ -1,5 +1,6 @@
 #include "controllers/deployment_controller.h"
 
+#include "api/http_log.h"
 #include "controllers/controller_utils.h"
 #include "controllers/pod_template_hash.h"
 #include "util/json_util.h"
@@ -38,6 +39,8 @@ std::string canonicalStatus(const Object *status) {
 }
 
 SyncResult fromError(const ApiError &error) {
+    logLine(LogLevel::Debug, "deployment sync interrupted",
+            {{"code", error.code}, {"reason", error.reason}, {"error", error.message}});
     if (isConflict(error) || isNotFound(error) || isAlreadyExists(error)) {
         return SyncResult::retry(); // a concurrent write: read again and redo
     }
@@ -240,7 +243,8 @@ ApiResult<bool> DeploymentController::syncRevision(State &state, bool createIfMi
     const bool minReadyNeedsUpdate = minReadySeconds(copy) != wantMinReady;
     if (annotationsUpdated || minReadyNeedsUpdate) {
         json::ensureObject(copy, {"spec"})["minReadySeconds"] = wantMinReady;
-        auto written = service().update(m_rsType, state.ns, json::name(copy), std::move(copy),
+        const std::string rsName = json::name(copy);
+        auto written = service().update(m_rsType, state.ns, rsName, std::move(copy),
                                         managerOptions(kFieldManager));
         if (!written) {
             return written.error();

@@ -65,7 +65,15 @@ ImageRef ImageRef::parse(std::string_view image) {
     if (firstSlash == std::string_view::npos) {
         ref.normalized = "docker.io/library/" + std::string(rest);
     } else if (isRegistryHost(rest.substr(0, firstSlash))) {
-        ref.normalized = std::string(rest);
+        const std::string_view host = rest.substr(0, firstSlash);
+        const std::string_view path = rest.substr(firstSlash + 1);
+        const bool dockerHub = host == "docker.io" || host == "index.docker.io";
+        if (dockerHub && path.find('/') == std::string_view::npos) {
+            ref.normalized = "docker.io/library/" + std::string(path);
+        } else {
+            ref.normalized = (dockerHub ? std::string("docker.io") : std::string(host)) + "/" +
+                             std::string(path);
+        }
     } else {
         ref.normalized = "docker.io/" + std::string(rest);
     }
