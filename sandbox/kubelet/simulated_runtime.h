@@ -1,7 +1,8 @@
 #pragma once
 // Containers without processes (kwok-style), for images the image table maps to
 // `simulate` and as the fallback runtime. Each container walks a small state machine whose
-// stages and delays are data (kStages in the .cpp; diagram in docs/sandbox-controllers.md):
+// stages and delays are data (named constants in the .cpp; diagram in
+// docs/sandbox-controllers.md):
 //
 //   known image:    Pulling --start--> Running (Ready after the readiness/startup probe's
 //                   initialDelaySeconds) --stop--> Terminated(Completed, 0)
