@@ -179,7 +179,9 @@ ApiResult<ListResult> ResourceService::list(const ResourceType &type, std::strin
         }
     }
     std::size_t take = matching.size();
-    if (options.limit > 0 && static_cast<std::size_t>(options.limit) < matching.size()) {
+    // resourceVersion=0 is served like the watch cache does: whole, limit ignored.
+    const bool paged = options.limit > 0 && rvText != "0";
+    if (paged && static_cast<std::size_t>(options.limit) < matching.size()) {
         take = static_cast<std::size_t>(options.limit);
         const Object &last = (*matching[take - 1])->object;
         result.continueToken = encodeContinueToken(

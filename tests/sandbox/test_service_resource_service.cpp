@@ -10,6 +10,7 @@
 #include <gtest/gtest.h>
 
 #include <mutex>
+#include <thread>
 
 using namespace sandbox;
 using boost::json::object;
@@ -762,4 +763,37 @@ TEST_F(ServiceTest, SharedListItemsCarryTheirJson) {
     ASSERT_EQ(texts.size(), 3u);
     EXPECT_EQ(boost::json::parse(texts[2]).as_object(), *service->get(configmaps(), "demo", "c"));
     service->unwatch(*id);
+}
+
+TEST_F(ServiceTest, ResourceVersionZeroListIgnoresLimit) {
+    for (int i = 0; i < 3; ++i) {
+        mustCreate(configmaps(), configmap("c" + std::to_string(i)));
+    }
+    ListOptions options;
+    options.limit = 1;
+    options.resourceVersion = "0";
+    auto list = service->list(configmaps(), "demo", options);
+    ASSERT_TRUE(list.ok());
+    EXPECT_EQ(list->items.size(), 3u);
+    EXPECT_TRUE(list->continueToken.empty());
+}
+
+TEST_F(ServiceTest, ConcurrentPatchesAreAllApplied) {
+    mustCreate(configmaps(), configmap("shared"));
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 4; ++t) {
+        threads.emplace_back([this, t] {
+            for (int i = 0; i < 25; ++i) {
+                const std::string key = "k" + std::to_string(t) + "-" + std::to_string(i);
+                auto patched = service->patch(configmaps(), "demo", "shared", PatchType::Merge,
+                                              R"({"data":{")" + key + R"(":"v"}})", write);
+                EXPECT_TRUE(patched.ok()) << patched.message();
+            }
+        });
+    }
+    for (auto &thread : threads) {
+        thread.join();
+    }
+    auto result = service->get(configmaps(), "demo", "shared");
+    EXPECT_EQ(json::objectAt(*result, {"data"})->size(), 101u) << "no lost update";
 }
