@@ -4,6 +4,7 @@
 #include "util/clock.h"
 
 #include <boost/json/serialize.hpp>
+#include <boost/json/serializer.hpp>
 
 namespace sandbox {
 
@@ -28,6 +29,16 @@ void appendListMeta(std::string &out, const ListResult &list) {
         meta["remainingItemCount"] = *list.remainingItemCount;
     }
     out += boost::json::serialize(meta);
+}
+
+// Serializes through a small stack buffer into the body: no temporary string per item.
+void appendSerialized(std::string &out, const boost::json::object &object) {
+    boost::json::serializer serializer;
+    serializer.reset(&object);
+    char buffer[16384];
+    while (!serializer.done()) {
+        out.append(serializer.read(buffer, sizeof buffer));
+    }
 }
 
 std::string serializeList(const ResourceType &type, const ListResult &list, bool metadataOnly) {
@@ -55,8 +66,11 @@ std::string serializeList(const ResourceType &type, const ListResult &list, bool
             out.push_back(',');
         }
         first = false;
-        out += metadataOnly ? boost::json::serialize(partialObjectMetadata(item))
-                            : boost::json::serialize(item);
+        if (metadataOnly) {
+            out += boost::json::serialize(partialObjectMetadata(item));
+        } else {
+            appendSerialized(out, item);
+        }
     }
     out += "]}";
     return out;
