@@ -1,5 +1,7 @@
 #include "api/field_set.h"
 
+#include "api/patch.h"
+
 #include <boost/json/array.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
@@ -103,13 +105,17 @@ void FieldSet::removeSubtree(const FieldPath &path) {
         node = &it->second;
     }
     node->m_children.erase(path.back());
-    prune();
-}
-
-void FieldSet::prune() {
-    for (auto it = m_children.begin(); it != m_children.end();) {
-        it->second.prune();
-        it = it->second.empty() ? m_children.erase(it) : std::next(it);
+    // Drop ancestors the removal left empty, walking down again from the root.
+    for (std::size_t depth = path.size() - 1; depth > 0; --depth) {
+        FieldSet *parent = this;
+        for (std::size_t i = 0; i + 1 < depth; ++i) {
+            parent = &parent->m_children.at(path[i]);
+        }
+        auto it = parent->m_children.find(path[depth - 1]);
+        if (it == parent->m_children.end() || !it->second.empty()) {
+            break;
+        }
+        parent->m_children.erase(it);
     }
 }
 
@@ -246,11 +252,15 @@ bool isMapTypedField(std::string_view name) {
 
 namespace {
 
+// Adds the fields of a value to a set, following the schema. Shared by fieldsOf and by the
+// diff below (for subtrees present on one side only).
 class Walker {
 public:
-    Walker(ObjectFields &out, FieldSetOptions options)
-        : m_out(out)
-        , m_options(options) {}
+    Walker(FieldSet &set, FieldSetOptions options, FieldPath &path, ObjectFields *report = nullptr)
+        : m_set(set)
+        , m_options(options)
+        , m_path(path)
+        , m_report(report) {}
 
     void object(const boost::json::object &obj, const SchemaNode *node) {
         for (const auto &entry : obj) {
@@ -261,34 +271,28 @@ public:
         }
     }
 
-private:
-    void leaf(const value &v) {
-        m_out.set.insert(m_path);
-        m_out.leaves[m_path] = &v;
-    }
-
     void fieldValue(std::string_view name, const value &v, const FieldSchema *field) {
         const SchemaNode *node = field != nullptr ? field->node : nullptr;
         if (const auto *obj = v.if_object()) {
             if (node != nullptr && node->atomic) {
-                leaf(v);
+                m_set.insert(m_path);
                 return;
             }
             if (m_options.includeMaps && isMapTypedField(name)) {
-                m_out.set.insert(m_path);
+                m_set.insert(m_path);
             }
             object(*obj, node);
             return;
         }
         const auto *arr = v.if_array();
         if (arr == nullptr || field == nullptr || field->list == ListKind::Atomic) {
-            leaf(v);
+            m_set.insert(m_path);
             return;
         }
         if (field->list == ListKind::Set) {
             for (const value &item : *arr) {
                 m_path.push_back("v:" + boost::json::serialize(item));
-                leaf(item);
+                m_set.insert(m_path);
                 m_path.pop_back();
             }
             return;
@@ -298,27 +302,143 @@ private:
             const auto *itemObj = item.if_object();
             std::string key = itemObj != nullptr ? keyElement(*itemObj, *field) : "";
             if (key.empty()) {
-                if (m_out.error.empty()) {
-                    m_out.error = fieldPathString(m_path) + ": element " + std::to_string(i) +
-                                  ": associative list with keys has an element that omits key "
-                                  "field \"" +
-                                  missingKey(itemObj, *field) +
-                                  "\" (and doesn't have default value)";
+                if (m_report != nullptr && m_report->error.empty()) {
+                    m_report->error = fieldPathString(m_path) + ": element " + std::to_string(i) +
+                                      ": associative list with keys has an element that omits "
+                                      "key field \"" +
+                                      missingKey(itemObj, *field) +
+                                      "\" (and doesn't have default value)";
                 }
                 continue;
             }
             m_path.push_back(std::move(key));
-            if (m_out.set.contains(m_path) && m_out.duplicate.empty()) {
-                m_out.duplicate = fieldPathString({m_path.begin(), m_path.end() - 1}) +
-                                  ": duplicate entries for key " + fieldPathString({m_path.back()});
+            if (m_report != nullptr && m_report->duplicate.empty() && m_set.contains(m_path)) {
+                m_report->duplicate = fieldPathString({m_path.begin(), m_path.end() - 1}) +
+                                      ": duplicate entries for key " +
+                                      fieldPathString({m_path.back()});
             }
-            m_out.set.insert(m_path);
+            m_set.insert(m_path);
             object(*itemObj, field->node);
             m_path.pop_back();
         }
     }
 
-    ObjectFields &m_out;
+private:
+    FieldSet &m_set;
+    FieldSetOptions m_options;
+    FieldPath &m_path;
+    ObjectFields *m_report;
+};
+
+// Walks two versions of an object side by side and records only what differs, so an
+// ordinary write costs in proportion to its change rather than to the object's size.
+class Differ {
+public:
+    Differ(FieldDiff &out, FieldSetOptions options)
+        : m_out(out)
+        , m_options(options) {}
+
+    void object(const boost::json::object &before, const boost::json::object &after,
+                const SchemaNode *node) {
+        for (const auto &entry : after) {
+            const FieldSchema *field = node != nullptr ? node->field(entry.key()) : nullptr;
+            m_path.push_back("f:" + std::string(entry.key()));
+            const value *old = before.if_contains(entry.key());
+            if (old == nullptr) {
+                Walker(m_out.added, m_options, m_path)
+                    .fieldValue(entry.key(), entry.value(), field);
+            } else {
+                fieldValue(entry.key(), *old, entry.value(), field);
+            }
+            m_path.pop_back();
+        }
+        for (const auto &entry : before) {
+            if (after.contains(entry.key())) {
+                continue;
+            }
+            const FieldSchema *field = node != nullptr ? node->field(entry.key()) : nullptr;
+            m_path.push_back("f:" + std::string(entry.key()));
+            Walker(m_out.removed, m_options, m_path).fieldValue(entry.key(), entry.value(), field);
+            m_path.pop_back();
+        }
+    }
+
+private:
+    void fieldValue(std::string_view name, const value &before, const value &after,
+                    const FieldSchema *field) {
+        const SchemaNode *node = field != nullptr ? field->node : nullptr;
+        if (before.is_object() && after.is_object() && !(node != nullptr && node->atomic)) {
+            object(before.get_object(), after.get_object(), node);
+            return;
+        }
+        if (before.is_array() && after.is_array() && field != nullptr &&
+            field->list != ListKind::Atomic) {
+            list(before.get_array(), after.get_array(), *field);
+            return;
+        }
+        if (before.is_object() != after.is_object() || before.is_array() != after.is_array()) {
+            // The shape changed: everything below went away and came back as something else.
+            Walker(m_out.removed, m_options, m_path).fieldValue(name, before, field);
+            Walker(m_out.added, m_options, m_path).fieldValue(name, after, field);
+            m_out.modified.insert(m_path);
+            return;
+        }
+        if (!jsonEquals(before, after)) {
+            m_out.modified.insert(m_path);
+        }
+    }
+
+    std::string identity(const value &item, const FieldSchema &field) {
+        if (field.list == ListKind::Set) {
+            return "v:" + boost::json::serialize(item);
+        }
+        const auto *obj = item.if_object();
+        return obj != nullptr ? keyElement(*obj, field) : std::string();
+    }
+
+    void list(const array &before, const array &after, const FieldSchema &field) {
+        std::map<std::string, const value *> old;
+        for (const value &item : before) {
+            std::string key = identity(item, field);
+            if (!key.empty()) {
+                old.emplace(std::move(key), &item);
+            }
+        }
+        std::map<std::string, const value *> now;
+        for (const value &item : after) {
+            std::string key = identity(item, field);
+            if (!key.empty()) {
+                now.emplace(std::move(key), &item);
+            }
+        }
+        for (const auto &[key, item] : now) {
+            m_path.push_back(key);
+            auto it = old.find(key);
+            if (it == old.end()) {
+                addItem(m_out.added, *item, field);
+            } else if (field.list == ListKind::Keyed && item->is_object() &&
+                       it->second->is_object()) {
+                object(it->second->get_object(), item->get_object(), field.node);
+            }
+            m_path.pop_back();
+        }
+        for (const auto &[key, item] : old) {
+            if (now.count(key) == 0) {
+                m_path.push_back(key);
+                addItem(m_out.removed, *item, field);
+                m_path.pop_back();
+            }
+        }
+    }
+
+    void addItem(FieldSet &set, const value &item, const FieldSchema &field) {
+        set.insert(m_path);
+        if (field.list == ListKind::Keyed && item.is_object()) {
+            Walker(set, m_options, m_path).object(item.get_object(), field.node);
+        }
+    }
+
+    FieldDiff &m_out;
     FieldSetOptions m_options;
     FieldPath m_path;
 };
@@ -357,8 +477,15 @@ std::string keyElement(const boost::json::object &item, const FieldSchema &field
 ObjectFields fieldsOf(const boost::json::object &object, const SchemaNode *schema,
                       FieldSetOptions options) {
     ObjectFields out;
-    Walker walker(out, options);
-    walker.object(object, schema);
+    FieldPath path;
+    Walker(out.set, options, path, &out).object(object, schema);
+    return out;
+}
+
+FieldDiff diffFields(const boost::json::object &before, const boost::json::object &after,
+                     const SchemaNode *schema, FieldSetOptions options) {
+    FieldDiff out;
+    Differ(out, options).object(before, after, schema);
     return out;
 }
 

@@ -47,7 +47,6 @@ public:
 
 private:
     void forEachFrom(FieldPath &prefix, const std::function<void(const FieldPath &)> &visit) const;
-    void prune();
 
     bool m_member = false;
     std::map<std::string, FieldSet> m_children;
@@ -55,9 +54,6 @@ private:
 
 // ".spec.template.spec.containers[name=\"app\"].image", as conflicts print paths.
 std::string fieldPathString(const FieldPath &path);
-
-// The leaf values of an object by path (scalars, atomic lists and structs, set items).
-using LeafValues = std::map<FieldPath, const boost::json::value *>;
 
 struct FieldSetOptions {
     // Include paths of maps (labels, annotations, data, ...) themselves, as an Update's
@@ -69,7 +65,6 @@ struct FieldSetOptions {
 // list item without its key yields an error message.
 struct ObjectFields {
     FieldSet set;
-    LeafValues leaves;
     std::string error;
     // The first keyed item whose key repeats: live objects may hold such lists, an applied
     // configuration may not.
@@ -81,6 +76,17 @@ ObjectFields fieldsOf(const boost::json::object &object, const SchemaNode *schem
 // Fields that are Go maps (labels, annotations, data, ...): an Update records the map itself
 // when it appears, and server-side apply drops it again when pruning leaves it empty.
 bool isMapTypedField(std::string_view name);
+
+// What changed between two versions of an object, as structured-merge-diff's Compare
+// reports it: paths only in `after`, leaf values that differ, paths only in `before`.
+struct FieldDiff {
+    FieldSet added;
+    FieldSet modified;
+    FieldSet removed;
+    bool same() const { return added.empty() && modified.empty() && removed.empty(); }
+};
+FieldDiff diffFields(const boost::json::object &before, const boost::json::object &after,
+                     const SchemaNode *schema, FieldSetOptions options = {});
 
 // "k:{...}" for an item of a keyed list (keys sorted by name, defaults filled in), or ""
 // when a key without default is missing.

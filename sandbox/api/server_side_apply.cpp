@@ -59,28 +59,13 @@ void stripIgnored(FieldSet &set, const ResourceType &type, std::string_view subr
     }
 }
 
-struct Comparison {
-    FieldSet added;
-    FieldSet modified;
-    FieldSet removed;
-    bool same() const { return added.empty() && modified.empty() && removed.empty(); }
-};
+using Comparison = FieldDiff;
 
 Comparison compare(const object &before, const object &after, const SchemaNode *schema,
                    const ResourceType &type, std::string_view subresource) {
     FieldSetOptions options;
     options.includeMaps = true;
-    ObjectFields old = fieldsOf(before, schema, options);
-    ObjectFields now = fieldsOf(after, schema, options);
-    Comparison result;
-    result.added = now.set.difference(old.set);
-    result.removed = old.set.difference(now.set);
-    for (const auto &[path, v] : now.leaves) {
-        auto it = old.leaves.find(path);
-        if (it != old.leaves.end() && !jsonEquals(*it->second, *v)) {
-            result.modified.insert(path);
-        }
-    }
+    Comparison result = diffFields(before, after, schema, options);
     stripIgnored(result.added, type, subresource);
     stripIgnored(result.removed, type, subresource);
     stripIgnored(result.modified, type, subresource);
