@@ -90,6 +90,15 @@ ApiResult<Object> ResourceService::remove(const ResourceType &type, std::string_
         }
         const std::string uid = json::stringAt(*old, {"metadata", "uid"});
         const std::string rv = json::stringAt(*old, {"metadata", "resourceVersion"});
+        if (type.kind == "Namespace" && type.group.empty() &&
+            (name == "default" || name == "kube-system" || name == "kube-public")) {
+            ApiError error =
+                ApiError::forbidden("namespaces \"" + std::string(name) +
+                                    "\" is forbidden: this namespace may not be deleted");
+            error.name = std::string(name);
+            error.kind = type.resource;
+            return error;
+        }
         const bool deleting = isSet(json::valueAt(*old, {"metadata", "deletionTimestamp"}));
         const bool isPod = type.kind == "Pod" && type.group.empty();
         const bool isNamespace = type.kind == "Namespace" && type.group.empty();

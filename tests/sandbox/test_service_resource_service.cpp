@@ -797,3 +797,31 @@ TEST_F(ServiceTest, ConcurrentPatchesAreAllApplied) {
     auto result = service->get(configmaps(), "demo", "shared");
     EXPECT_EQ(json::objectAt(*result, {"data"})->size(), 101u) << "no lost update";
 }
+
+TEST_F(ServiceTest, SystemNamespacesCannotBeDeleted) {
+    auto refused = service->remove(namespaces(), "", "default", {});
+    ASSERT_FALSE(refused.ok());
+    EXPECT_EQ(refused.error().code, 403);
+    EXPECT_EQ(refused.message(),
+              "namespaces \"default\" is forbidden: this namespace may not be deleted");
+}
+
+TEST_F(ServiceTest, PodSpecIsMostlyImmutable) {
+    mustCreate(
+        pods(),
+        parse(
+            R"({"metadata":{"name":"p"},"spec":{"containers":[{"name":"a","image":"nginx:1"}]}})"));
+    auto image =
+        service->patch(pods(), "demo", "p", PatchType::StrategicMerge,
+                       R"({"spec":{"containers":[{"name":"a","image":"nginx:2"}]}})", write);
+    ASSERT_TRUE(image.ok()) << image.message();
+    auto ports = service->patch(
+        pods(), "demo", "p", PatchType::StrategicMerge,
+        R"({"spec":{"containers":[{"name":"a","ports":[{"containerPort":81}]}]}})", write);
+    ASSERT_FALSE(ports.ok());
+    EXPECT_EQ(ports.error().code, 422);
+    EXPECT_TRUE(ports.message().starts_with(
+        "Pod \"p\" is invalid: spec: Forbidden: pod updates may not change fields "
+        "other than `spec.containers[*].image`"))
+        << ports.message();
+}
