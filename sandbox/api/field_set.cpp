@@ -340,7 +340,12 @@ public:
 
     void object(const boost::json::object &before, const boost::json::object &after,
                 const SchemaNode *node) {
+        // managedFields is bookkeeping about the object, never a field anyone owns.
+        const bool inMetadata = m_path.size() == 1 && m_path[0] == "f:metadata";
         for (const auto &entry : after) {
+            if (inMetadata && entry.key() == "managedFields") {
+                continue;
+            }
             const FieldSchema *field = node != nullptr ? node->field(entry.key()) : nullptr;
             m_path.push_back("f:" + std::string(entry.key()));
             const value *old = before.if_contains(entry.key());
@@ -353,7 +358,7 @@ public:
             m_path.pop_back();
         }
         for (const auto &entry : before) {
-            if (after.contains(entry.key())) {
+            if (after.contains(entry.key()) || (inMetadata && entry.key() == "managedFields")) {
                 continue;
             }
             const FieldSchema *field = node != nullptr ? node->field(entry.key()) : nullptr;

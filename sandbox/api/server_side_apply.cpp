@@ -408,10 +408,8 @@ void recordUpdateOwnership(boost::json::object &updated, const boost::json::obje
             entries = std::move(*requested);
         }
     }
-    object before = previous != nullptr ? *previous : object();
-    if (object *meta = before.contains("metadata") ? before["metadata"].if_object() : nullptr) {
-        meta->erase("managedFields");
-    }
+    static const object kNothing;
+    const object &before = previous != nullptr ? *previous : kNothing;
     if (object *meta = updated.contains("metadata") ? updated["metadata"].if_object() : nullptr) {
         meta->erase("managedFields");
     }
