@@ -268,13 +268,15 @@ ApiResult<WatchId> ResourceService::watch(const ResourceType &type, std::string_
         }
     };
 
+    // Cluster-scoped objects have no namespace to filter on.
+    const std::string_view scope = type.namespaced ? ns : std::string_view();
     const std::string &rvText = options.resourceVersion;
     if (!rvText.empty() && rvText != "0") {
         const auto from = parseVersion(rvText);
         if (!from) {
             return ApiError::badRequest("invalid resource version: \"" + rvText + "\"");
         }
-        return m_store.watch(&type, ns, *from, std::move(filtered));
+        return m_store.watch(&type, scope, *from, std::move(filtered));
     }
     // "" or "0": the current state as ADDED events, then everything after it.
     for (int attempt = 0;; ++attempt) {
@@ -291,7 +293,7 @@ ApiResult<WatchId> ResourceService::watch(const ResourceType &type, std::string_
                                     rv.value_or(0), nullptr, stored});
             }
         }
-        return m_store.watch(&type, ns, listVersion, std::move(filtered));
+        return m_store.watch(&type, scope, listVersion, std::move(filtered));
     }
 }
 
