@@ -166,3 +166,51 @@ TEST_F(ServerFixture, RefusesToStartWithABadKey) {
     EXPECT_FALSE(started.ok());
     EXPECT_NE(started.message().find("certificate"), std::string::npos);
 }
+
+namespace {
+
+// Produces far more than a client that never reads can take.
+class FloodSource : public StreamSource {
+public:
+    std::atomic<bool> overflowed{false};
+    std::atomic<int> stops{0};
+    std::shared_ptr<StreamSink> sink;
+
+    void start(std::shared_ptr<StreamSink> s) override { sink = std::move(s); }
+    std::chrono::milliseconds tickInterval() const override { return 5ms; }
+    void onTick() override {
+        if (overflowed) {
+            return;
+        }
+        if (!sink->push(std::string(256 * 1024, 'x'))) {
+            overflowed = true;
+            sink->abort("{\"type\":\"ERROR\"}\n");
+        }
+    }
+    void stop() override { ++stops; }
+};
+
+} // namespace
+
+TEST(HttpServerSlowClient, AQueueThatOverflowsEndsTheStreamInsteadOfGrowing) {
+    auto material = generateTlsMaterial();
+    ASSERT_TRUE(material.ok());
+    auto flood = std::make_shared<FloodSource>();
+    HttpServerConfig config;
+    config.certificateChainPem = material->serverCertificatePem;
+    config.privateKeyPem = material->serverKeyPem;
+    config.streamQueueLimit = 1024 * 1024;
+    config.writeTimeout = std::chrono::seconds(2);
+    HttpServer server(config, [&](HttpRequest &) {
+        HttpResponse response;
+        response.stream = flood;
+        return response;
+    });
+    ASSERT_TRUE(server.start().ok());
+    testing_http::Client client(server.port(), material->caCertificatePem);
+    client.startStream("/flood"); // and never read the body
+    EXPECT_TRUE(pollUntil([&] { return flood->overflowed.load(); }, 60s));
+    // The stuck write times out, the stream ends and its source is released.
+    EXPECT_TRUE(pollUntil([&] { return flood->stops.load() == 1; }, 60s));
+    server.stop();
+}
