@@ -8,6 +8,7 @@
 #include <boost/json/array.hpp>
 
 #include <algorithm>
+#include <deque>
 #include <tuple>
 
 namespace sandbox {
@@ -133,20 +134,31 @@ SyncResult ReplicaSetController::sync(const std::string &key) {
     if (!selector) {
         return SyncResult::error("invalid selector: " + selector.error().message);
     }
-    auto listed = service().list(m_podType, ns, ListOptions{});
+    // Shared, read-only list items: a ReplicaSet of thousands of pods syncs without
+    // copying them.
+    ListOptions listOptions;
+    listOptions.sharedItems = true;
+    auto listed = service().list(m_podType, ns, listOptions);
     if (!listed) {
         return SyncResult::error(listed.error().message);
     }
 
     static const boost::json::object kNoLabels;
-    std::vector<boost::json::object> owned;
-    for (auto &pod : listed->items) {
+    std::deque<boost::json::object> adoptedPods;
+    std::vector<const boost::json::object *> active;
+    auto consider = [&](const boost::json::object &pod) {
+        if (isPodActive(pod)) {
+            active.push_back(&pod);
+        }
+    };
+    for (const StoredPtr &stored : listed->stored) {
+        const boost::json::object &pod = stored->object;
         const auto *labels = json::labels(pod);
         const bool matches = !selector->empty() && selector->matches(labels ? *labels : kNoLabels);
         const auto *ref = controllerRef(pod);
         if (ref != nullptr && json::stringAt(*ref, {"uid"}) == rsUid) {
             if (matches) {
-                owned.push_back(std::move(pod));
+                consider(pod);
             } else {
                 // Release: the pod's labels no longer select it.
                 boost::json::object released = pod;
@@ -161,14 +173,9 @@ SyncResult ReplicaSetController::sync(const std::string &key) {
             auto result = service().update(m_podType, ns, json::name(pod), std::move(adopted),
                                            managerOptions(kFieldManager));
             if (result) {
-                owned.push_back(std::move(*result));
+                adoptedPods.push_back(std::move(*result));
+                consider(adoptedPods.back());
             }
-        }
-    }
-    std::vector<boost::json::object> active;
-    for (auto &pod : owned) {
-        if (isPodActive(pod)) {
-            active.push_back(pod);
         }
     }
 
@@ -179,7 +186,13 @@ SyncResult ReplicaSetController::sync(const std::string &key) {
         if (diff < 0) {
             manageResult = createPods(rs, std::min<std::int64_t>(-diff, kBurstReplicas));
         } else if (diff > 0) {
-            manageResult = deletePods(rs, active, std::min<std::int64_t>(diff, kBurstReplicas));
+            std::vector<boost::json::object> candidates;
+            candidates.reserve(active.size());
+            for (const auto *pod : active) {
+                candidates.push_back(*pod);
+            }
+            manageResult =
+                deletePods(rs, std::move(candidates), std::min<std::int64_t>(diff, kBurstReplicas));
         }
     }
 
@@ -188,7 +201,8 @@ SyncResult ReplicaSetController::sync(const std::string &key) {
     const std::int64_t minReady = deployment::minReadySeconds(rs);
     const auto *templateLabels = json::objectAt(rs, {"spec", "template", "metadata", "labels"});
     std::int64_t fullyLabeled = 0, ready = 0, available = 0;
-    for (const auto &pod : active) {
+    for (const auto *podPointer : active) {
+        const boost::json::object &pod = *podPointer;
         bool labelled = true;
         if (templateLabels != nullptr) {
             const auto *labels = json::labels(pod);

@@ -100,9 +100,47 @@ SimulatedRuntime::Pod &SimulatedRuntime::podFor(const boost::json::object &pod) 
     }
     auto &inserted = m_pods.emplace(uid, std::move(state)).first->second;
     for (auto &c : inserted.containers) {
-        enter(pod, c, Stage::Pulling, now);
+        if (!adopt(pod, inserted, c, now)) {
+            enter(pod, c, Stage::Pulling, now);
+        }
     }
     return inserted;
+}
+
+// After a sandbox restart the pod's status still says the container runs: keep it running
+// (same containerID and startedAt) instead of creating it again.
+bool SimulatedRuntime::adopt(const boost::json::object &pod, const Pod &state, Container &c,
+                             Steady now) {
+    if (!c.known || json::stringAt(pod, {"metadata", "deletionTimestamp"}).size() > 0) {
+        return false;
+    }
+    const auto *statuses = json::arrayAt(pod, {"status", "containerStatuses"});
+    if (statuses == nullptr) {
+        return false;
+    }
+    for (const auto &value : *statuses) {
+        const auto *s = value.if_object();
+        if (s == nullptr || json::stringAt(*s, {"name"}) != c.name) {
+            continue;
+        }
+        const auto *running = json::objectAt(*s, {"state", "running"});
+        const std::string id = json::stringAt(*s, {"containerID"});
+        if (running == nullptr || id.empty()) {
+            return false;
+        }
+        c.stage = Stage::Running;
+        c.containerID = id;
+        c.startedAt = json::stringAt(*running, {"startedAt"}, formatRfc3339(m_context.clock.now()));
+        c.ready = json::boolAt(*s, {"ready"}).value_or(false);
+        c.readyAt = now;
+        c.until = Steady::max();
+        m_context.logs.containerStarted(state.uid, c.name);
+        m_context.logs.append(state.uid, c.name,
+                              "[forecast-sandbox] sandbox restarted; simulated container \"" +
+                                  c.name + "\" kept running");
+        return true;
+    }
+    return false;
 }
 
 void SimulatedRuntime::enter(const boost::json::object &pod, Container &c, Stage stage,

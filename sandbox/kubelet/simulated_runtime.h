@@ -57,6 +57,7 @@ private:
     };
 
     Pod &podFor(const boost::json::object &pod);
+    bool adopt(const boost::json::object &pod, const Pod &state, Container &c, Steady now);
     void advance(const boost::json::object &pod, Container &c, Steady now);
     void enter(const boost::json::object &pod, Container &c, Stage stage, Steady now);
     boost::json::object statusOf(const Container &c) const;
