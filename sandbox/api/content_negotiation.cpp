@@ -1,6 +1,6 @@
 #include "api/content_negotiation.h"
 
-#include "api/content_protobuf.h"
+#include "api/protobuf_decoder.h"
 #include "util/yaml_json.h"
 
 #include <boost/json/parse.hpp>
@@ -32,6 +32,9 @@ std::string_view trim(std::string_view text) {
 
 const char *kAcceptedBodyTypes =
     "application/json, application/yaml, application/vnd.kubernetes.protobuf";
+// Responses are never protobuf (clients that accept it also accept JSON), so a 406 must
+// not offer it.
+const char *kAcceptedResponseTypes = "application/json, application/yaml";
 
 // ---- Go encoding/json style syntax check -----------------------------------------------
 
@@ -411,7 +414,7 @@ ApiResult<ResponseFormat> negotiateResponse(std::string_view accept, bool allowT
         }
     }
     return ApiError::notAcceptable(std::string("only the following media types are accepted: ") +
-                                   kAcceptedBodyTypes);
+                                   kAcceptedResponseTypes);
 }
 
 std::string contentTypeFor(ResponseFormat format) {
@@ -468,7 +471,7 @@ ApiResult<boost::json::object> decodeObjectBody(std::string_view contentType,
         return requireObject(std::move(converted.value()));
     }
     if (essence == "application/vnd.kubernetes.protobuf") {
-        return decodeProtobufObject(body);
+        return decodeKubernetesProtobuf(body); // protobuf_decoder.h (engineer PROTO)
     }
     return ApiError::unsupportedMediaType(
         std::string("the body of the request was in an unknown format - accepted media types "

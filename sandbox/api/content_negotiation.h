@@ -1,9 +1,10 @@
 #pragma once
 // Accept and Content-Type negotiation as kube-apiserver does it for resources:
 // JSON, YAML, server-side Table (meta.k8s.io v1 and v1beta1) and PartialObjectMetadata
-// responses; JSON and YAML request bodies; the four patch media types. Protobuf is not
-// spoken: an Accept that also allows JSON (as kubectl's does) gets JSON, one that allows
-// only protobuf gets 406; a protobuf body gets 415.
+// responses; JSON, YAML and Kubernetes protobuf request bodies (protobuf_decoder.h: the
+// kinds kubectl's typed commands send); the four patch media types. Responses are never
+// protobuf: an Accept that also allows JSON (as kubectl's does) gets JSON, one that allows
+// only protobuf gets 406.
 
 #include "api/api_error.h"
 #include "api/resource_service.h"
@@ -46,8 +47,9 @@ ApiResult<ResponseFormat> negotiateResponse(std::string_view accept, bool allowT
 std::string contentTypeFor(ResponseFormat format);
 bool isTable(ResponseFormat format);
 
-// Decodes a create/update body (application/json, application/yaml; empty type = JSON)
-// into an object. Errors carry the API server's messages:
+// Decodes a create/update body (application/json, application/yaml,
+// application/vnd.kubernetes.protobuf; empty type = JSON) into an object. Errors carry the
+// API server's messages:
 //   415 `the body of the request was in an unknown format - accepted media types include: ...`
 //   400 `couldn't get version/kind; json parse error: ...` / `... yaml: line N: ...`
 ApiResult<boost::json::object> decodeObjectBody(std::string_view contentType,

@@ -147,15 +147,9 @@ HttpResponse handleSelfSubjectAccessReview(const Config &config, const HttpReque
     if (!options.ok()) {
         return errorResponse(options.error());
     }
-    // `kubectl auth can-i` posts the review as protobuf, which the sandbox does not decode;
-    // the answer does not depend on what is asked, so answer it with an empty spec.
-    const bool protobuf =
-        request.header("content-type").rfind("application/vnd.kubernetes.protobuf", 0) == 0;
-    auto body =
-        protobuf
-            ? ApiResult<boost::json::object>(boost::json::object{
-                  {"spec", boost::json::object{{"resourceAttributes", boost::json::object()}}}})
-            : decodeObjectBody(request.header("content-type"), request.body);
+    // `kubectl auth can-i` posts the review as protobuf; decodeObjectBody decodes it, so the
+    // answer echoes the attributes that were asked about.
+    auto body = decodeObjectBody(request.header("content-type"), request.body);
     if (!body.ok()) {
         return errorResponse(body.error());
     }
