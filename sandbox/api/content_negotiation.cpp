@@ -444,7 +444,9 @@ ApiResult<boost::json::value> parseJsonBody(std::string_view body) {
         return ApiError::badRequest(problem);
     }
     boost::json::error_code ec;
-    boost::json::value value = boost::json::parse(body, ec);
+    boost::json::parse_options options;
+    options.max_depth = 10000; // Go's decoder limit; boost's default of 32 is too tight
+    boost::json::value value = boost::json::parse(body, ec, {}, options);
     if (ec) {
         return ApiError::badRequest(ec.message());
     }

@@ -201,8 +201,72 @@ ApiResult<WriteOptions> writeOptionsFrom(const HttpRequest &request, const char 
     return options;
 }
 
+namespace {
+
+const char *goKind(const boost::json::value &v) {
+    switch (v.kind()) {
+    case boost::json::kind::string:
+        return "string";
+    case boost::json::kind::bool_:
+        return "bool";
+    case boost::json::kind::array:
+        return "array";
+    case boost::json::kind::object:
+        return "object";
+    case boost::json::kind::null:
+        return "null";
+    default:
+        return "number";
+    }
+}
+
+// Object metadata with the wrong JSON types, which Go's decoder refuses before anything else
+// (a name that is a number would otherwise become "no name").
+ApiResult<bool> checkMetadataTypes(const ResourceType &type, const boost::json::object &body) {
+    const auto *meta = body.if_contains("metadata");
+    if (!meta || meta->is_null()) {
+        return true;
+    }
+    auto fail = [&](const std::string &field, const boost::json::value &v, const char *want) {
+        return ApiError::badRequest(type.kind + " in version \"" + type.version +
+                                    "\" cannot be handled as a " + type.kind +
+                                    ": json: cannot unmarshal " + goKind(v) +
+                                    " into Go struct field " + field + " of type " + want);
+    };
+    if (!meta->is_object()) {
+        return fail(type.kind + ".metadata", *meta, "v1.ObjectMeta");
+    }
+    for (const char *key : {"name", "generateName", "namespace", "uid", "resourceVersion"}) {
+        if (const auto *v = meta->get_object().if_contains(key);
+            v && !v->is_string() && !v->is_null()) {
+            return fail(std::string("ObjectMeta.metadata.") + key, *v, "string");
+        }
+    }
+    for (const char *key : {"labels", "annotations"}) {
+        const auto *map = meta->get_object().if_contains(key);
+        if (!map || map->is_null()) {
+            continue;
+        }
+        if (!map->is_object()) {
+            return fail(std::string("ObjectMeta.metadata.") + key, *map, "map[string]string");
+        }
+        for (const auto &entry : map->get_object()) {
+            // null is how a merge patch removes a key
+            if (!entry.value().is_string() && !entry.value().is_null()) {
+                return fail(std::string("ObjectMeta.metadata.") + key, entry.value(), "string");
+            }
+        }
+    }
+    return true;
+}
+
+} // namespace
+
 ApiResult<bool> checkFields(const ResourceType &type, const boost::json::object &body,
                             const WriteOptions &options, std::vector<std::string> &warnings) {
+    if (auto types = checkMetadataTypes(type, body); !types.ok()) {
+        return types.error();
+    }
     if (options.fieldValidation == "Ignore") {
         return true;
     }

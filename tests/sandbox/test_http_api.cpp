@@ -406,3 +406,20 @@ TEST_F(ApiFixture, PodLogsFollowTheNotesErrorTable) {
     follower->readStreamUntil("<never>", 20s, &ended);
     EXPECT_TRUE(ended);
 }
+
+TEST_F(ApiFixture, MetadataWithWrongTypesIsRejectedNotStored) {
+    ASSERT_EQ(post("/api/v1/namespaces/demo/configmaps", kConfigMap).status, 201);
+    auto put =
+        client->request("PUT", "/api/v1/namespaces/demo/configmaps/settings",
+                        R"({"metadata":{"name":7}})", {{"Content-Type", "application/json"}});
+    EXPECT_EQ(put.status, 400) << put.body;
+    EXPECT_EQ(
+        str(parse(put.body), {"message"}),
+        "ConfigMap in version \"v1\" cannot be handled as a ConfigMap: json: cannot unmarshal "
+        "number into Go struct field ObjectMeta.metadata.name of type string");
+    auto labels = post("/api/v1/namespaces/demo/configmaps",
+                       R"({"metadata":{"name":"other","labels":{"replicas":3}}})");
+    EXPECT_EQ(labels.status, 400) << labels.body;
+    auto kept = parse(client->request("GET", "/api/v1/namespaces/demo/configmaps/settings").body);
+    EXPECT_EQ(str(kept, {"data", "a"}), "1");
+}
