@@ -262,7 +262,7 @@ rf::Status ObjectStore::load() {
     if (d.stateDir.empty()) {
         return rf::ok();
     }
-    d.persistence = std::make_unique<StorePersistence>(d.stateDir / "store", d.syncEveryWrite);
+    d.persistence = std::make_unique<StorePersistence>(d.stateDir, d.syncEveryWrite);
     auto recovered = d.persistence->recover();
     if (!recovered) {
         d.persistence.reset();

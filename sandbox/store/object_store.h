@@ -58,7 +58,8 @@ using WatchId = std::uint64_t;
 
 class ObjectStore final {
 public:
-    // stateDir empty: memory only (unit tests). Otherwise load() recovers from it.
+    // stateDir empty: memory only (unit tests). Otherwise the store owns that directory
+    // (snapshot.json + wal-<rv>.log files directly in it) and load() recovers from it.
     ObjectStore(std::filesystem::path stateDir, const ResourceRegistry &registry,
                 const Clock &clock);
     ~ObjectStore();

@@ -1,5 +1,5 @@
 #pragma once
-// The store's files in <stateDir>/store: a snapshot of every object plus append-only
+// The store's files in its state directory: a snapshot of every object plus append-only
 // write-ahead logs of the writes committed after it. Each line is `<crc32 hex> <json>\n`, so
 // a record torn by a crash (kill -9 mid-write) fails its checksum or lacks its newline and
 // is cut off at recovery. Logs are named after the resourceVersion they start after

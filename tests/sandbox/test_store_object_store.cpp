@@ -293,7 +293,7 @@ TEST(ObjectStorePersistence, TornLogTailIsDropped) {
     }
     // Simulate a crash in the middle of writing a third record.
     fs::path log;
-    for (const auto &entry : fs::directory_iterator(dir.path() / "store")) {
+    for (const auto &entry : fs::directory_iterator(dir.path())) {
         if (entry.path().filename().string().starts_with("wal-")) {
             log = entry.path();
         }
@@ -328,7 +328,7 @@ TEST(ObjectStorePersistence, CorruptChecksumIsDropped) {
         ASSERT_TRUE(store.create(pods(), pod("demo", "a")).ok());
         ASSERT_TRUE(store.create(pods(), pod("demo", "b")).ok());
     }
-    for (const auto &entry : fs::directory_iterator(dir.path() / "store")) {
+    for (const auto &entry : fs::directory_iterator(dir.path())) {
         if (entry.path().filename().string().starts_with("wal-")) {
             std::fstream f(entry.path(), std::ios::in | std::ios::out | std::ios::binary);
             f.seekg(0, std::ios::end);
@@ -355,9 +355,9 @@ TEST(ObjectStorePersistence, SnapshotCompactsTheLog) {
         }
         ASSERT_TRUE(store.remove(pods(), "demo", "p0").ok()); // rv 26
     }
-    EXPECT_TRUE(fs::exists(dir.path() / "store" / "snapshot.json"));
+    EXPECT_TRUE(fs::exists(dir.path() / "snapshot.json"));
     std::size_t logs = 0;
-    for (const auto &entry : fs::directory_iterator(dir.path() / "store")) {
+    for (const auto &entry : fs::directory_iterator(dir.path())) {
         logs += entry.path().filename().string().starts_with("wal-") ? 1 : 0;
     }
     EXPECT_EQ(logs, 1u) << "logs covered by the snapshot are removed";
