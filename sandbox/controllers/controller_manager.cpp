@@ -3,6 +3,7 @@
 #include "api/http_log.h"
 #include "controllers/deployment_controller.h"
 #include "controllers/endpoints_controller.h"
+#include "controllers/event_ttl_controller.h"
 #include "controllers/garbage_collector.h"
 #include "controllers/namespace_controller.h"
 #include "controllers/replicaset_controller.h"
@@ -40,6 +41,7 @@ ControllerManager::ControllerManager(ResourceService &service, ControllerManager
     m_endpoints = std::make_unique<EndpointsController>(service, workers);
     m_namespaces = std::make_unique<NamespaceController>(service, 1);
     m_garbageCollector = std::make_unique<GarbageCollector>(service, workers);
+    m_eventTtl = std::make_unique<EventTtlController>(service);
 }
 
 ControllerManager::~ControllerManager() {
@@ -59,6 +61,7 @@ void ControllerManager::start() {
     m_deployments->start();
     m_endpoints->start();
     m_namespaces->start();
+    m_eventTtl->startSweeping();
     logLine(LogLevel::Info, "controllers started",
             {{"node", m_options.nodeName},
              {"timeScale", m_service.clock().timeScale()},
@@ -76,6 +79,7 @@ void ControllerManager::stop() {
     m_endpoints->stop();
     m_namespaces->stop();
     m_garbageCollector->stop();
+    m_eventTtl->stop();
     if (m_kubelet) {
         m_kubelet->stopKubelet();
     }

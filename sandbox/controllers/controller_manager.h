@@ -1,6 +1,6 @@
 #pragma once
 // Starts and stops everything that acts on its own inside the sandbox: the deployment,
-// replicaset, endpoints, namespace and garbage-collector controllers and the kubelet
+// replicaset, endpoints, namespace, garbage-collector and event-TTL controllers and the kubelet
 // (with its pod logs and image table). main() makes one; the HTTP layer serves pods/log
 // from podLogs().
 
@@ -21,6 +21,7 @@ class ReplicaSetController;
 class EndpointsController;
 class GarbageCollector;
 class NamespaceController;
+class EventTtlController;
 class Kubelet;
 
 struct ControllerManagerOptions {
@@ -60,6 +61,7 @@ private:
     std::unique_ptr<EndpointsController> m_endpoints;
     std::unique_ptr<NamespaceController> m_namespaces;
     std::unique_ptr<GarbageCollector> m_garbageCollector;
+    std::unique_ptr<EventTtlController> m_eventTtl;
     bool m_started = false;
 };
 

@@ -90,6 +90,7 @@ SimulatedRuntime::Pod &SimulatedRuntime::podFor(const boost::json::object &pod) 
             Container c;
             c.name = json::stringAt(value.get_object(), {"name"});
             c.image = json::stringAt(value.get_object(), {"image"});
+            c.pullAlways = json::stringAt(value.get_object(), {"imagePullPolicy"}) == "Always";
             const ImageRule *rule = m_context.images.match(c.image);
             c.known = rule != nullptr;
             if (rule != nullptr) {
@@ -150,20 +151,28 @@ void SimulatedRuntime::enter(const boost::json::object &pod, Container &c, Stage
     c.stage = stage;
     switch (stage) {
     case Stage::Pulling:
-        m_context.event(pod, "Normal", "Pulling", "Pulling image \"" + c.image + "\"", path);
+        if (c.pullAlways || m_pulled.count(c.image) == 0) {
+            m_context.event(pod, "Normal", "Pulling", "Pulling image \"" + c.image + "\"", path);
+        }
         c.until = now + (c.known ? clock.scaled(std::chrono::milliseconds(
                                        static_cast<std::int64_t>(c.startSeconds * 1000)))
                                  : clock.scaled(kPullFailDelay));
         break;
     case Stage::Running: {
-        const auto pulled = std::chrono::duration<double>(c.startSeconds);
-        char took[32];
-        std::snprintf(took, sizeof took, "%.3fs", pulled.count());
-        m_context.event(pod, "Normal", "Pulled",
-                        "Successfully pulled image \"" + c.image + "\" in " + took + " (" + took +
-                            " including waiting). Image size: " +
-                            std::to_string(20000000 + fnv32a(c.image) % 80000000) + " bytes.",
-                        path);
+        if (!c.pullAlways && m_pulled.count(c.image) != 0) {
+            m_context.event(pod, "Normal", "Pulled",
+                            "Container image \"" + c.image + "\" already present on machine", path);
+        } else {
+            const auto pulled = std::chrono::duration<double>(c.startSeconds);
+            char took[32];
+            std::snprintf(took, sizeof took, "%.3fs", pulled.count());
+            m_context.event(pod, "Normal", "Pulled",
+                            "Successfully pulled image \"" + c.image + "\" in " + took + " (" +
+                                took + " including waiting). Image size: " +
+                                std::to_string(20000000 + fnv32a(c.image) % 80000000) + " bytes.",
+                            path);
+            m_pulled.insert(c.image);
+        }
         c.containerID = "containerd://" + randomHex(64);
         c.startedAt = formatRfc3339(clock.now());
         m_context.event(pod, "Normal", "Created", "Created container: " + c.name, path);

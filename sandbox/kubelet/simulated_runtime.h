@@ -16,6 +16,7 @@
 #include <chrono>
 #include <map>
 #include <mutex>
+#include <set>
 #include <vector>
 
 namespace sandbox {
@@ -38,6 +39,7 @@ private:
         std::string name;
         std::string image;
         bool known = false;
+        bool pullAlways = false; // imagePullPolicy Always: pulled again every time
         double startSeconds = 2.0;
         Stage stage = Stage::Pulling;
         Steady until{};   // when the current stage ends on its own
@@ -68,6 +70,7 @@ private:
     PodRuntimeContext m_context;
     std::mutex m_mutex;
     std::map<std::string, Pod, std::less<>> m_pods;
+    std::set<std::string> m_pulled; // images "on the machine": IfNotPresent skips the pull
 };
 
 // Deterministic fake digests and ids ("sha256:<64 hex>") from a seed text.
