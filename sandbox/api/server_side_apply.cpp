@@ -437,7 +437,8 @@ void recordUpdateOwnership(boost::json::object &updated, const boost::json::obje
     }
     if (mine != nullptr) {
         FieldSet owned = mine->fields.difference(change.removed).unionWith(changed);
-        if (!(owned == mine->fields) || mine->time.empty()) {
+        // Stamped whenever the write changed something, as the real server does.
+        if (!changed.empty() || mine->time.empty()) {
             mine->time = formatRfc3339(now);
         }
         mine->fields = std::move(owned);

@@ -123,6 +123,21 @@ TEST(UpdateOwnership, ChangedFieldsMoveToTheWriter) {
     EXPECT_EQ(scaler.fields.paths(), (std::vector<sandbox::FieldPath>{{"f:spec", "f:replicas"}}));
 }
 
+TEST(UpdateOwnership, TimeFollowsTheLastChange) {
+    object v1 = parse(kManifest).as_object();
+    sandbox::recordUpdateOwnership(v1, nullptr, "a", deploymentType(), kT0);
+    object v2 = v1;
+    v2["spec"].as_object()["replicas"] = 3;
+    sandbox::recordUpdateOwnership(v2, &v1, "b", deploymentType(), kT1);
+    object v3 = v2;
+    v3["spec"].as_object()["replicas"] = 4;
+    sandbox::recordUpdateOwnership(v3, &v2, "b", deploymentType(), kT2);
+    EXPECT_EQ(sandbox::decodeManagedFields(v3)->back().time, sandbox::formatRfc3339(kT2));
+    object v4 = v3; // a write that changes nothing keeps the stamp
+    sandbox::recordUpdateOwnership(v4, &v3, "b", deploymentType(), kT2 + 60s);
+    EXPECT_EQ(sandbox::decodeManagedFields(v4)->back().time, sandbox::formatRfc3339(kT2));
+}
+
 TEST(UpdateOwnership, RemovedFieldsLeaveEveryOwner) {
     object v1 = parse(kManifest).as_object();
     v1["spec"].as_object()["paused"] = true;
