@@ -53,6 +53,10 @@ struct WatchState {
     bool headersSent = false;         // Table: column definitions only in the first event
     bool ended = false;
     std::uint64_t lastRv = 0;
+    // The store's version read at the previous tick: every matching event up to it has
+    // been delivered by now (callbacks run right after each commit), so a bookmark may
+    // carry it even when this watch saw no event - a quiet watch still moves forward.
+    std::uint64_t settledRv = 0;
 
     std::string format_(const WatchEvent &event) {
         if (isTable(format)) {
@@ -92,14 +96,17 @@ struct WatchState {
     }
 
     void bookmark() {
+        const std::uint64_t current = config->service->store().resourceVersion();
         std::lock_guard lock(mutex);
-        if (ended || !sink || lastRv == 0) {
+        const std::uint64_t rv = std::max(lastRv, settledRv);
+        settledRv = current;
+        if (ended || !sink || rv == 0) {
             return;
         }
         boost::json::object object{
             {"kind", type->kind},
             {"apiVersion", type->apiVersion()},
-            {"metadata", boost::json::object{{"resourceVersion", std::to_string(lastRv)}}}};
+            {"metadata", boost::json::object{{"resourceVersion", std::to_string(rv)}}}};
         if (!sink->push(eventLine("BOOKMARK", object))) {
             ended = true;
             sink->abort(errorLine(ApiError::expired(
@@ -127,6 +134,7 @@ public:
             startRv = std::strtoull(options.resourceVersion.c_str(), nullptr, 10);
         }
         m_state->lastRv = startRv;
+        m_state->settledRv = startRv;
         auto state = m_state;
         auto id =
             config.service->watch(*m_state->type, path.ns, options,
