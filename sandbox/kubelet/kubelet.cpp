@@ -66,7 +66,10 @@ Kubelet::~Kubelet() {
 }
 
 PodRuntimeContext Kubelet::runtimeContext() {
-    return PodRuntimeContext{m_images, m_logs, clock(),
+    return PodRuntimeContext{service(),
+                             m_images,
+                             m_logs,
+                             clock(),
                              [this](const boost::json::object &pod, std::string_view type,
                                     std::string_view reason, const std::string &message,
                                     std::string_view fieldPath) {

@@ -4,6 +4,7 @@
 // stops containers and reports containerStatuses. SimulatedRuntime fakes containers;
 // issue 4's process runtime runs real local processes behind this same interface.
 
+#include "api/resource_service.h"
 #include "kubelet/image_table.h"
 #include "kubelet/pod_logs.h"
 #include "util/clock.h"
@@ -20,6 +21,9 @@ namespace sandbox {
 
 // What the kubelet lends a runtime.
 struct PodRuntimeContext {
+    // Reads ConfigMaps/Secrets for env and envFrom (the process runtime); never for pods,
+    // whose state the kubelet hands over.
+    ResourceService &service;
     const ImageTable &images;
     PodLogs &logs;
     const Clock &clock;
