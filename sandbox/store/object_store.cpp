@@ -315,6 +315,10 @@ rf::Status ObjectStore::load() {
                                     previous, record.resourceVersion});
         }
     }
+    // Watch history restarts at the recovered version, like a restarted API server's watch
+    // cache: a watch from the current version resumes, older ones get 410 and relist.
+    d.history.clear();
+    d.historyBase = d.version;
     return rf::ok();
 }
 

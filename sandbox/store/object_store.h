@@ -66,7 +66,9 @@ public:
     ObjectStore(const ObjectStore &) = delete;
     ObjectStore &operator=(const ObjectStore &) = delete;
 
-    // Reads snapshot + log; a torn last log record (crash mid-write) is dropped.
+    // Reads snapshot + log; a torn last log record (crash mid-write) is dropped. Every
+    // object, resourceVersion and UID comes back; watch history starts empty at the
+    // recovered version (watches from it resume, older ones get 410).
     rf::Status load();
 
     // Create: sets metadata.uid (random UUID v4), creationTimestamp (now, unless already

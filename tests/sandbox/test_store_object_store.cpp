@@ -270,16 +270,20 @@ TEST(ObjectStorePersistence, RestartRecoversObjectsVersionsUidsAndWatchHistory) 
     EXPECT_EQ(rvOf(*web), 3u);
     EXPECT_FALSE(store.get(pods(), "demo", "gone").has_value());
 
-    // A watch from a persisted version resumes with the events after it.
+    // A watch from the persisted version resumes; older ones are told to relist.
     Recorder recorder;
-    ASSERT_TRUE(store.watch(&pods(), "", 2, recorder.callback()).ok());
-    auto events = recorder.snapshot();
-    ASSERT_EQ(events.size(), 2u);
-    EXPECT_EQ(events[0].type, WatchEventType::Modified);
-    EXPECT_EQ(events[1].type, WatchEventType::Deleted);
-    // New writes continue the counter.
+    EXPECT_EQ(store.oldestWatchableVersion(), 4u);
+    auto old = store.watch(&pods(), "", 2, recorder.callback());
+    ASSERT_FALSE(old.ok());
+    EXPECT_EQ(old.message(), "too old resource version: 2 (4)");
+    ASSERT_TRUE(store.watch(&pods(), "", 4, recorder.callback()).ok());
+    // New writes continue the counter and reach the resumed watch.
     auto next = store.create(pods(), pod("demo", "new"));
     EXPECT_EQ(rvOf(*next), 5u);
+    auto events = recorder.snapshot();
+    ASSERT_EQ(events.size(), 1u);
+    EXPECT_EQ(events[0].type, WatchEventType::Added);
+    EXPECT_EQ(events[0].resourceVersion, 5u);
 }
 
 TEST(ObjectStorePersistence, TornLogTailIsDropped) {
@@ -367,12 +371,12 @@ TEST(ObjectStorePersistence, SnapshotCompactsTheLog) {
     EXPECT_EQ(store.resourceVersion(), 26u);
     EXPECT_EQ(store.list(pods()).items.size(), 24u);
     EXPECT_FALSE(store.get(pods(), "demo", "p0").has_value());
-    // History starts at the snapshot: older watches get 410, newer ones resume.
-    EXPECT_EQ(store.oldestWatchableVersion(), 20u);
+    // History starts at the recovered version.
+    EXPECT_EQ(store.oldestWatchableVersion(), 26u);
     Recorder recorder;
-    EXPECT_EQ(store.watch(&pods(), "", 5, recorder.callback()).error().code, 410);
-    ASSERT_TRUE(store.watch(&pods(), "", 20, recorder.callback()).ok());
-    EXPECT_EQ(recorder.snapshot().size(), 6u);
+    EXPECT_EQ(store.watch(&pods(), "", 20, recorder.callback()).error().code, 410);
+    ASSERT_TRUE(store.watch(&pods(), "", 26, recorder.callback()).ok());
+    EXPECT_TRUE(recorder.snapshot().empty());
 }
 
 TEST(ObjectStorePersistence, ExplicitSnapshotThenRestart) {
