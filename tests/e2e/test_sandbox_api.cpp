@@ -37,9 +37,18 @@ protected:
         return path;
     }
 
+    // The list's own resourceVersion (kubectl -o json rebuilds lists client-side without it).
     std::string resourceVersionOfList() const {
-        return sandbox.kubectlOk(
-            {"get", "configmaps", "-o", "jsonpath={.metadata.resourceVersion}"});
+        const std::string body =
+            sandbox.kubectlOk({"get", "--raw", "/api/v1/namespaces/retail-forecast/configmaps"});
+        const std::string key = "\"resourceVersion\":\"";
+        const auto start = body.find(key);
+        if (start == std::string::npos) {
+            ADD_FAILURE() << "no resourceVersion in " << body;
+            return {};
+        }
+        const auto from = start + key.size();
+        return body.substr(from, body.find('"', from) - from);
     }
 
     e2e::RunResult watchFrom(const std::string &rv) const {
