@@ -350,6 +350,17 @@ ApiResult<Object> updateStatus(ResourceService &service, const ResourceType &typ
     } else {
         updated.erase("status");
     }
+    // The status strategies reset spec and labels (and ownership-relevant metadata) but let
+    // annotations through: the deployment controller records the revision this way
+    // without bumping generation.
+    if (const boost::json::value *annotations = json::valueAt(body, {"metadata", "annotations"})) {
+        Object &meta = json::ensureObject(updated, {"metadata"});
+        if (annotations->is_object() && !annotations->get_object().empty()) {
+            meta["annotations"] = *annotations;
+        } else {
+            meta.erase("annotations");
+        }
+    }
     const std::string bodyRv = json::stringAt(body, {"metadata", "resourceVersion"});
     json::ensureObject(updated, {"metadata"})["resourceVersion"] =
         bodyRv.empty() ? json::stringAt(old, {"metadata", "resourceVersion"}) : bodyRv;

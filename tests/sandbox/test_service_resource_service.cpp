@@ -294,7 +294,19 @@ TEST_F(ServiceTest, GenerationFollowsSpecAndAnnotationsNotStatus) {
     ASSERT_TRUE(status.ok()) << status.message();
     EXPECT_EQ(I(*status, {"metadata", "generation"}), 3);
     EXPECT_EQ(I(*status, {"status", "replicas"}), 5);
-    EXPECT_EQ(I(*status, {"spec", "replicas"}), 5) << "status writes take only status";
+    EXPECT_EQ(I(*status, {"spec", "replicas"}), 5) << "status writes do not touch spec";
+
+    body = *status;
+    json::ensureObject(body, {"metadata", "annotations"})["deployment.kubernetes.io/revision"] =
+        "2";
+    body["metadata"].as_object()["labels"].as_object()["tier"] = "changed";
+    auto revision = service->update(deployments(), "demo", "web", body, write, Subresource::Status);
+    ASSERT_TRUE(revision.ok()) << revision.message();
+    EXPECT_EQ(S(*revision, {"metadata", "annotations", "deployment.kubernetes.io/revision"}), "2")
+        << "annotations pass through status writes, as the real status strategy lets them";
+    EXPECT_EQ(S(*revision, {"metadata", "labels", "tier"}), "fe") << "labels do not";
+    EXPECT_EQ(I(*revision, {"metadata", "generation"}), 3);
+    status = revision;
 
     body = *status;
     body["status"] = object{{"replicas", 99}};
