@@ -379,8 +379,8 @@ ApiResult<bool> DeploymentController::writeStatus(State &state, Object status) {
         return written.error();
     }
     if (json::annotation(*written, kRevisionAnnotation) != revision) {
-        // This store keeps metadata out of status writes: set the annotation on the main
-        // resource (the status above is kept by the main write).
+        // A service whose status writes drop metadata: set the annotation on the main
+        // resource instead (it costs a generation bump; the status above is kept).
         Object withAnnotation = *written;
         json::ensureObject(withAnnotation, {"metadata", "annotations"})[kRevisionAnnotation] =
             revision;
