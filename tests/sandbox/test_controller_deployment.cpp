@@ -98,6 +98,9 @@ TEST_F(DeploymentFlow, NewDeploymentGetsAReplicaSetAndReadyPods) {
     EXPECT_EQ(json::stringAt(rs, {"spec", "template", "metadata", "labels", "pod-template-hash"}),
               hash);
     EXPECT_EQ(json::annotation(rs, deployment::kRevisionAnnotation), "1");
+    // The revision annotation travels with a status write: no generation bump.
+    EXPECT_EQ(json::annotation(d, deployment::kRevisionAnnotation), "1");
+    EXPECT_EQ(deployment::generation(d), 1);
     EXPECT_EQ(json::annotation(rs, deployment::kDesiredReplicasAnnotation), "3");
     EXPECT_EQ(json::annotation(rs, deployment::kMaxReplicasAnnotation), "4");
     const auto *owner = json::arrayAt(rs, {"metadata", "ownerReferences"});
