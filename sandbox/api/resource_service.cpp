@@ -14,7 +14,7 @@ using service::ObjectPtr;
 
 namespace {
 
-constexpr int kConflictRetries = 8;
+constexpr int kConflictRetries = 100;
 
 // Selectors of one list or watch request.
 struct Filter {

@@ -153,7 +153,7 @@ ApiResult<Object> ResourceService::remove(const ResourceType &type, std::string_
             if (updated != *old) {
                 result = m_store.update(type, updated);
             }
-            if (!result && isConflict(result.error()) && attempt < 8) {
+            if (!result && isConflict(result.error()) && attempt < 100) {
                 continue;
             }
             if (result && isNamespace) {
@@ -168,7 +168,7 @@ ApiResult<Object> ResourceService::remove(const ResourceType &type, std::string_
             return result;
         }
         auto removed = m_store.remove(type, ns, name, uid, rv);
-        if (!removed && isConflict(removed.error()) && attempt < 8) {
+        if (!removed && isConflict(removed.error()) && attempt < 100) {
             continue; // changed between our read and the delete: decide again
         }
         return removed;

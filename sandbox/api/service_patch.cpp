@@ -18,7 +18,7 @@ using service::ObjectPtr;
 
 namespace {
 
-constexpr int kRetries = 8;
+constexpr int kRetries = 100; // like GuaranteedUpdate: retry lost races, not user preconditions
 
 ApiError patchOptionsInvalid(StatusCause cause) {
     ResourceType patchOptions;
