@@ -129,7 +129,7 @@ private:
         case ValueKind::Inline:
             return message(payload, *field.message, out);
         case ValueKind::Message:
-            return nested(payload, field, schema, out);
+            return nested(payload, field, out);
         case ValueKind::MapString:
         case ValueKind::MapBytes:
         case ValueKind::MapQuantity:
@@ -200,9 +200,7 @@ private:
         return true;
     }
 
-    bool nested(std::string_view payload, const FieldSchema &field, const MessageSchema &schema,
-                bj::object &out) {
-        (void)schema;
+    bool nested(std::string_view payload, const FieldSchema &field, bj::object &out) {
         if (field.repeated) {
             bj::object child;
             if (!message(payload, *field.message, child)) {
