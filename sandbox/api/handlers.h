@@ -33,6 +33,8 @@ ApiResult<ListOptions> listOptionsFrom(const HttpRequest &request);
 // dryRun (only "All"), fieldManager, force, fieldValidation (Strict|Warn|Ignore).
 // `optionsKind` names the options kind in errors ("CreateOptions", "PatchOptions", ...).
 ApiResult<WriteOptions> writeOptionsFrom(const HttpRequest &request, const char *optionsKind);
+// The field manager the API server assumes when a non-apply write names none.
+std::string managerFromUserAgent(const HttpRequest &request);
 ApiResult<bool> boolParam(const HttpRequest &request, const char *name, bool fallback);
 ApiResult<std::optional<std::int64_t>> intParam(const HttpRequest &request, const char *name);
 std::string queryOr(const HttpRequest &request, const char *name, std::string fallback = {});

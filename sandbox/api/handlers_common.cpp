@@ -145,6 +145,17 @@ ApiResult<ListOptions> listOptionsFrom(const HttpRequest &request) {
     return options;
 }
 
+std::string managerFromUserAgent(const HttpRequest &request) {
+    // As the API server names the manager of a write without ?fieldManager=: the user
+    // agent up to its first '/', so `kubectl scale` owns fields as "kubectl".
+    std::string agent = request.header("user-agent");
+    agent = agent.substr(0, agent.find('/'));
+    if (agent.size() > 128) {
+        agent.resize(128);
+    }
+    return agent;
+}
+
 ApiResult<WriteOptions> writeOptionsFrom(const HttpRequest &request, const char *optionsKind) {
     WriteOptions options;
     std::vector<std::string> dryRun;
@@ -175,6 +186,10 @@ ApiResult<WriteOptions> writeOptionsFrom(const HttpRequest &request, const char 
     }
     options.dryRun = !dryRun.empty();
     options.fieldManager = queryOr(request, "fieldManager");
+    // Apply requires an explicit manager (the patch handler checks); other writes default it.
+    if (options.fieldManager.empty() && std::string_view(optionsKind) != "PatchOptions") {
+        options.fieldManager = managerFromUserAgent(request);
+    }
     if (options.fieldManager.size() > 128) {
         ApiError error;
         error.code = 422;

@@ -136,12 +136,15 @@ HttpResponse handlePatch(const Config &config, const HttpRequest &request, const
     const Subresource sub = subresourceOf(path);
     std::string body = request.body;
     std::vector<std::string> warnings;
-    if (patchType.value() == PatchType::Apply) {
-        if (options->fieldManager.empty()) {
+    if (options->fieldManager.empty()) {
+        if (patchType.value() == PatchType::Apply) {
             return errorResponse(invalidOptions("PatchOptions", "fieldManager",
                                                 "FieldValueRequired",
                                                 "Required value: is required for apply patch"));
         }
+        options->fieldManager = managerFromUserAgent(request);
+    }
+    if (patchType.value() == PatchType::Apply) {
         // The apply body is YAML (JSON is YAML too); the service takes JSON text.
         auto converted = yaml::toJson(request.body);
         if (!converted.ok()) {
