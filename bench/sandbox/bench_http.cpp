@@ -87,7 +87,7 @@ Response SyncClient::request(const std::string &method, const std::string &path,
 }
 
 ParallelResult runParallel(const Endpoint &endpoint, std::size_t total, int concurrency,
-                           std::int64_t intervalNs,
+                           std::int64_t intervalNs, std::int64_t stopAfterNs,
                            const std::function<RequestSpec(std::size_t)> &makeRequest) {
     struct Slot {
         CURL *easy = curl_easy_init();
@@ -104,6 +104,8 @@ ParallelResult runParallel(const Endpoint &endpoint, std::size_t total, int conc
     std::size_t inFlight = 0;
     const std::int64_t begin = nowNs();
     while (next < total || inFlight > 0) {
+        if (stopAfterNs > 0 && nowNs() - begin > stopAfterNs)
+            total = next;
         for (auto &slot : slots) {
             if (slot.busy || next >= total)
                 continue;
@@ -157,6 +159,7 @@ ParallelResult runParallel(const Endpoint &endpoint, std::size_t total, int conc
             curl_multi_poll(multi, nullptr, 0, waitMs, nullptr);
     }
     result.seconds = static_cast<double>(nowNs() - begin) / 1e9;
+    result.started = next;
     for (auto &slot : slots) {
         curl_easy_cleanup(slot.easy);
         curl_slist_free_all(slot.headers);

@@ -61,14 +61,16 @@ struct ParallelResult {
     std::size_t failures = 0;
     std::string firstFailure;
     double seconds = 0;
+    std::size_t started = 0;
 };
 
 // Runs `total` requests on up to `concurrency` connections. With intervalNs > 0 request i is
 // not started before start + i * intervalNs (an open-loop schedule: a slow server makes the
 // achieved rate fall short instead of hiding it). makeRequest gets the index and may stamp the
-// body with the current time just before the request starts.
+// body with the current time just before the request starts. With stopAfterNs > 0 no request
+// starts after that much time, so a server that cannot keep up does not stretch the run.
 ParallelResult runParallel(const Endpoint &endpoint, std::size_t total, int concurrency,
-                           std::int64_t intervalNs,
+                           std::int64_t intervalNs, std::int64_t stopAfterNs,
                            const std::function<RequestSpec(std::size_t)> &makeRequest);
 
 // Watch streams started together; each records the first arrival time of every update

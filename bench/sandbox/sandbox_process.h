@@ -34,5 +34,7 @@ struct Memory {
     long hwmKb = -1;
 };
 Memory readMemory(pid_t pid);
+// User + system CPU seconds the process has used so far (-1 when unreadable).
+double readCpuSeconds(pid_t pid);
 
 } // namespace rf::bench
