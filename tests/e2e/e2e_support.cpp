@@ -166,8 +166,12 @@ std::optional<std::string> findOnPath(const std::string &name) {
     return std::nullopt;
 }
 
-fs::path binPath(const std::string &name) { return fs::path(RF_BIN_DIR) / name; }
-fs::path sourcePath(const std::string &rel) { return fs::path(RF_SOURCE_DIR) / rel; }
+fs::path binPath(const std::string &name) {
+    return fs::path(RF_BIN_DIR) / name;
+}
+fs::path sourcePath(const std::string &rel) {
+    return fs::path(RF_SOURCE_DIR) / rel;
+}
 
 bool waitUntil(const std::function<bool()> &condition, std::chrono::milliseconds timeout,
                std::chrono::milliseconds interval) {
@@ -196,14 +200,19 @@ TempDir::~TempDir() {
     fs::remove_all(m_path, ignored);
 }
 
-bool kubectlAvailable() { return findOnPath("kubectl").has_value(); }
+bool kubectlAvailable() {
+    return findOnPath("kubectl").has_value();
+}
 
-Sandbox::Sandbox() : Sandbox(Options{}) {}
+Sandbox::Sandbox()
+    : Sandbox(Options{}) {}
 
 Sandbox::Sandbox(Options options)
     : m_options(std::move(options)) {}
 
-Sandbox::~Sandbox() { stop(); }
+Sandbox::~Sandbox() {
+    stop();
+}
 
 bool Sandbox::start() {
     m_startError.clear();
@@ -216,16 +225,11 @@ bool Sandbox::start() {
     fs::remove(kubeconfig(), ignored);
     fs::create_directories(stateDir());
 
-    std::vector<std::string> argv{binary.string(),
-                                  "up",
-                                  "--state-dir",
-                                  stateDir().string(),
-                                  "--port",
-                                  "0",
-                                  "--kubeconfig-out",
-                                  kubeconfig().string(),
-                                  "--time-scale",
-                                  std::to_string(m_options.timeScale)};
+    std::vector<std::string> argv{binary.string(),    "up",
+                                  "--state-dir",      stateDir().string(),
+                                  "--port",           "0",
+                                  "--kubeconfig-out", kubeconfig().string(),
+                                  "--time-scale",     std::to_string(m_options.timeScale)};
     if (!m_options.imagesFile.empty()) {
         argv.insert(argv.end(), {"--images", m_options.imagesFile});
     }
@@ -273,8 +277,8 @@ void Sandbox::stop() {
     }
     kill(m_pid, SIGTERM);
     int status = 0;
-    const bool exited = waitUntil([&] { return waitpid(m_pid, &status, WNOHANG) == m_pid; }, 30s,
-                                  50ms);
+    const bool exited =
+        waitUntil([&] { return waitpid(m_pid, &status, WNOHANG) == m_pid; }, 30s, 50ms);
     if (!exited) {
         kill(-m_pid, SIGKILL);
         kill(m_pid, SIGKILL);

@@ -34,7 +34,7 @@ RunResult run(const std::vector<std::string> &argv, const Env &env = {},
               std::chrono::milliseconds timeout = 60s, const std::string &input = {});
 
 std::optional<std::string> findOnPath(const std::string &name);
-std::filesystem::path binPath(const std::string &name);    // build/bin/<name>
+std::filesystem::path binPath(const std::string &name);   // build/bin/<name>
 std::filesystem::path sourcePath(const std::string &rel); // repository root / rel
 
 // Polls `condition` every `interval` until true or `timeout`; true when it held.
@@ -80,8 +80,8 @@ public:
     std::string log() const;
 
     // kubectl with this sandbox's kubeconfig and a private discovery cache.
-    RunResult kubectl(const std::vector<std::string> &args,
-                      std::chrono::milliseconds timeout = 60s, const std::string &input = {}) const;
+    RunResult kubectl(const std::vector<std::string> &args, std::chrono::milliseconds timeout = 60s,
+                      const std::string &input = {}) const;
     // kubectl ... that must succeed: returns stdout, records a test failure otherwise.
     std::string kubectlOk(const std::vector<std::string> &args,
                           std::chrono::milliseconds timeout = 60s) const;
@@ -99,7 +99,8 @@ private:
 #define E2E_REQUIRE_KUBECTL()                                                                      \
     do {                                                                                           \
         if (!e2e::kubectlAvailable()) {                                                            \
-            GTEST_SKIP() << "kubectl not found on PATH; this end-to-end test needs a real kubectl"; \
+            GTEST_SKIP()                                                                           \
+                << "kubectl not found on PATH; this end-to-end test needs a real kubectl";         \
         }                                                                                          \
     } while (false)
 

@@ -24,8 +24,8 @@ protected:
     }
 
     bool deploymentReady(const std::string &name, int replicas) const {
-        auto r = sandbox.kubectl(
-            {"get", "deploy", name, "-o", "jsonpath={.status.readyReplicas}"}, 20s);
+        auto r =
+            sandbox.kubectl({"get", "deploy", name, "-o", "jsonpath={.status.readyReplicas}"}, 20s);
         return r.ok() && r.out == std::to_string(replicas);
     }
 
@@ -34,7 +34,9 @@ protected:
     std::string web;
 };
 
-std::string firstLine(const std::string &text) { return text.substr(0, text.find('\n')); }
+std::string firstLine(const std::string &text) {
+    return text.substr(0, text.find('\n'));
+}
 
 } // namespace
 
@@ -116,7 +118,8 @@ TEST_F(KubectlApply, GetWideShowsKubectlColumnsForEveryKind) {
     EXPECT_THAT(out, MatchesRegex("(.|\n)*pod/web-[a-z0-9]+-[a-z0-9]{5} +1/1 +Running +0 (.|\n)*"));
     EXPECT_THAT(out, MatchesRegex("(.|\n)*NAME +TYPE +CLUSTER-IP +EXTERNAL-IP +PORT\\(S\\) +AGE "
                                   "+SELECTOR(.|\n)*"));
-    EXPECT_THAT(out, MatchesRegex("(.|\n)*service/web +ClusterIP +[0-9.]+ +<none> +80/TCP (.|\n)*"));
+    EXPECT_THAT(out,
+                MatchesRegex("(.|\n)*service/web +ClusterIP +[0-9.]+ +<none> +80/TCP (.|\n)*"));
     EXPECT_THAT(out, MatchesRegex("(.|\n)*NAME +REFERENCE +TARGETS +MINPODS +MAXPODS +REPLICAS "
                                   "+AGE(.|\n)*"));
     EXPECT_THAT(out, MatchesRegex("(.|\n)*horizontalpodautoscaler.autoscaling/web +Deployment/web "

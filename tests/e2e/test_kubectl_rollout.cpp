@@ -54,9 +54,9 @@ TEST_F(KubectlRollout, SetImageUndoReusesTheFirstReplicaSet) {
     sandbox.kubectlOk({"annotate", "deploy/web", "--overwrite",
                        "kubernetes.io/change-cause=upgrade to nginx 1.27"});
     rolloutStatus();
-    EXPECT_EQ(jsonpath("deploy/web",
-                       "{.metadata.annotations.deployment\\.kubernetes\\.io/revision}"),
-              "2");
+    EXPECT_EQ(
+        jsonpath("deploy/web", "{.metadata.annotations.deployment\\.kubernetes\\.io/revision}"),
+        "2");
     EXPECT_EQ(jsonpath("deploy/web", "{.spec.template.spec.containers[0].image}"), "nginx:1.27");
 
     const std::string history = sandbox.kubectlOk({"rollout", "history", "deploy/web"});
@@ -85,9 +85,9 @@ TEST_F(KubectlRollout, SetImageUndoReusesTheFirstReplicaSet) {
     EXPECT_THAT(toTwo, HasSubstr("rolled back"));
     rolloutStatus();
     EXPECT_EQ(jsonpath("deploy/web", "{.spec.template.spec.containers[0].image}"), "nginx:1.27");
-    EXPECT_EQ(jsonpath("deploy/web",
-                       "{.metadata.annotations.deployment\\.kubernetes\\.io/revision}"),
-              "4");
+    EXPECT_EQ(
+        jsonpath("deploy/web", "{.metadata.annotations.deployment\\.kubernetes\\.io/revision}"),
+        "4");
 
     auto missing = sandbox.kubectl({"rollout", "undo", "deploy/web", "--to-revision=42"});
     EXPECT_NE(missing.exitCode, 0);
@@ -101,9 +101,9 @@ TEST_F(KubectlRollout, RestartRollsNewPods) {
     rolloutStatus();
     EXPECT_THAT(jsonpath("deploy/web", "{.spec.template.metadata.annotations}"),
                 HasSubstr("kubectl.kubernetes.io/restartedAt"));
-    EXPECT_EQ(jsonpath("deploy/web",
-                       "{.metadata.annotations.deployment\\.kubernetes\\.io/revision}"),
-              "2");
+    EXPECT_EQ(
+        jsonpath("deploy/web", "{.metadata.annotations.deployment\\.kubernetes\\.io/revision}"),
+        "2");
     ASSERT_TRUE(e2e::waitUntil(
         [&] {
             auto names = sandbox.kubectl(
@@ -131,7 +131,8 @@ TEST_F(KubectlRollout, PauseBlocksRolloutsUntilResume) {
                 HasSubstr("deployment.apps/web paused"));
     auto restart = sandbox.kubectl({"rollout", "restart", "deploy/web"});
     EXPECT_NE(restart.exitCode, 0);
-    EXPECT_THAT(restart.err, HasSubstr("can't restart paused deployment (run rollout resume first)"));
+    EXPECT_THAT(restart.err,
+                HasSubstr("can't restart paused deployment (run rollout resume first)"));
 
     sandbox.kubectlOk({"set", "image", "deploy/web", "web=nginx:1.27"});
     // Paused: no new ReplicaSet, the condition says so.
@@ -147,9 +148,9 @@ TEST_F(KubectlRollout, PauseBlocksRolloutsUntilResume) {
     EXPECT_THAT(sandbox.kubectlOk({"rollout", "resume", "deploy/web"}),
                 HasSubstr("deployment.apps/web resumed"));
     rolloutStatus();
-    EXPECT_EQ(jsonpath("deploy/web",
-                       "{.metadata.annotations.deployment\\.kubernetes\\.io/revision}"),
-              "2");
+    EXPECT_EQ(
+        jsonpath("deploy/web", "{.metadata.annotations.deployment\\.kubernetes\\.io/revision}"),
+        "2");
 }
 
 TEST_F(KubectlRollout, ScaleChangesReplicasAndPods) {
