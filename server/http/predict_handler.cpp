@@ -4,6 +4,7 @@
 #include "http/model_holder.h"
 #include "http/request_decoder.h"
 
+#include <algorithm>
 #include <chrono>
 #include <optional>
 
@@ -56,15 +57,18 @@ std::optional<ApiError> appendForecastMembers(std::string &out, const PredictReq
     if (series == nullptr) {
         return unknownSeries(request);
     }
+    // One table per I/O thread, reused: after warm-up a forecast allocates nothing.
+    thread_local ForecastTable days;
     const auto started = Clock::now();
-    const std::vector<ForecastDay> days =
-        model.forecast(*series, request.horizon, request.quantiles());
+    model.forecastInto(*series, request.horizon, request.quantiles(), days);
     if (metrics != nullptr) {
         metrics->observePrediction(std::chrono::duration<double>(Clock::now() - started).count());
     }
     const QuantileKeys keys(request.quantiles());
 
-    out.reserve(out.size() + 96 + days.size() * (52 + request.quantileCount * 20));
+    const std::size_t dayCount = days.days();
+    const std::size_t quantileCount = std::min(days.quantileCount, request.quantileCount);
+    out.reserve(out.size() + 96 + dayCount * (52 + request.quantileCount * 20));
     out.append("\"store\":");
     json::appendString(out, request.store);
     out.append(",\"item\":");
@@ -74,19 +78,18 @@ std::optional<ApiError> appendForecastMembers(std::string &out, const PredictReq
     out.append(",\"horizon\":");
     json::appendInteger(out, request.horizon);
     out.append(",\"forecast\":[");
-    for (std::size_t d = 0; d < days.size(); ++d) {
-        const ForecastDay &day = days[d];
+    for (std::size_t d = 0; d < dayCount; ++d) {
         out.append(d == 0 ? "{\"date\":" : ",{\"date\":");
-        json::appendDate(out, day.date);
+        json::appendDate(out, days.dates[d]);
         out.append(",\"mean\":");
-        json::appendNumber(out, day.mean);
+        json::appendNumber(out, days.means[d]);
         out.append(",\"quantiles\":{");
-        for (std::size_t q = 0; q < day.quantiles.size() && q < request.quantileCount; ++q) {
+        for (std::size_t q = 0; q < quantileCount; ++q) {
             if (q > 0) {
                 out.push_back(',');
             }
             out.append(keys.key(q));
-            json::appendNumber(out, day.quantiles[q]);
+            json::appendNumber(out, days.quantile(d, q));
         }
         out.append("}}");
     }

@@ -64,12 +64,44 @@ double forecastVariance(const EtsParameters &params, double sigma, int h) {
 
 std::vector<ForecastDay> Model::forecast(const SeriesModel &series, int horizon,
                                          std::span<const double> quantiles) const {
-    std::vector<ForecastDay> days;
-    if (horizon < 1) {
-        return days;
+    ForecastTable table;
+    forecastInto(series, horizon, quantiles, table);
+    std::vector<ForecastDay> days(table.days());
+    for (std::size_t d = 0; d < days.size(); ++d) {
+        days[d].date = table.dates[d];
+        days[d].mean = table.means[d];
+        const auto row =
+            table.quantiles.begin() + static_cast<std::ptrdiff_t>(d * table.quantileCount);
+        days[d].quantiles.assign(row, row + static_cast<std::ptrdiff_t>(table.quantileCount));
     }
-    days.reserve(static_cast<std::size_t>(horizon));
-    std::vector<double> z(quantiles.size());
+    return days;
+}
+
+void Model::forecastInto(const SeriesModel &series, int horizon, std::span<const double> quantiles,
+                         ForecastTable &out) const {
+    out.dates.clear();
+    out.means.clear();
+    out.quantiles.clear();
+    out.quantileCount = quantiles.size();
+    if (horizon < 1) {
+        return;
+    }
+    const auto days = static_cast<std::size_t>(horizon);
+    out.dates.reserve(days);
+    out.means.reserve(days);
+    out.quantiles.reserve(days * quantiles.size());
+    // The z-scores are computed once per call; the few requested quantiles fit on the stack
+    // in every realistic request, so the fallback vector rarely allocates.
+    constexpr std::size_t kInlineQuantiles = 32;
+    std::array<double, kInlineQuantiles> zInline{};
+    std::vector<double> zHeap;
+    std::span<double> z;
+    if (quantiles.size() <= kInlineQuantiles) {
+        z = std::span<double>(zInline.data(), quantiles.size());
+    } else {
+        zHeap.resize(quantiles.size());
+        z = zHeap;
+    }
     std::transform(quantiles.begin(), quantiles.end(), z.begin(), normalQuantile);
 
     const EtsParameters &p = series.params;
@@ -90,16 +122,12 @@ std::vector<ForecastDay> Model::forecast(const SeriesModel &series, int horizon,
         const double mean = s.level + phiSum * s.trend + s.season[(h - 1) % kSeasonPeriod];
         const double sd = std::sqrt(sigma2 * varianceSum);
 
-        ForecastDay day;
-        day.date = series.lastDate + std::chrono::days{h};
-        day.mean = std::max(0.0, mean);
-        day.quantiles.reserve(z.size());
+        out.dates.push_back(series.lastDate + std::chrono::days{h});
+        out.means.push_back(std::max(0.0, mean));
         for (double zq : z) {
-            day.quantiles.push_back(std::max(0.0, mean + zq * sd));
+            out.quantiles.push_back(std::max(0.0, mean + zq * sd));
         }
-        days.push_back(std::move(day));
     }
-    return days;
 }
 
 double normalQuantile(double p) {

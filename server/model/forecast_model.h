@@ -8,6 +8,7 @@
 
 #include <array>
 #include <chrono>
+#include <cstddef>
 #include <span>
 #include <string>
 #include <string_view>
@@ -65,6 +66,20 @@ struct ForecastDay {
     std::vector<double> quantiles;
 };
 
+// The same forecast laid out flat for callers that forecast repeatedly (the HTTP handler):
+// reused across calls, it allocates only when a request is larger than any before it.
+struct ForecastTable {
+    std::vector<Date> dates;
+    std::vector<double> means;
+    std::vector<double> quantiles; // row-major: quantiles[day * quantileCount + q]
+    std::size_t quantileCount = 0;
+
+    std::size_t days() const { return means.size(); }
+    double quantile(std::size_t day, std::size_t q) const {
+        return quantiles[day * quantileCount + q];
+    }
+};
+
 class Model final {
 public:
     // Reads and validates a model file; the error names the file and what is wrong.
@@ -81,6 +96,9 @@ public:
     // Each quantile must be in (0, 1); horizon >= 1.
     std::vector<ForecastDay> forecast(const SeriesModel &series, int horizon,
                                       std::span<const double> quantiles) const;
+    // The same values as forecast(), written into `out` (its previous contents replaced).
+    void forecastInto(const SeriesModel &series, int horizon, std::span<const double> quantiles,
+                      ForecastTable &out) const;
 
     // Metadata (GET /model, model_info{version}).
     int formatVersion = kModelFormatVersion;
