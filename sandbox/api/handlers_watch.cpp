@@ -25,13 +25,20 @@ const char *eventTypeName(WatchEventType type) {
     return "MODIFIED";
 }
 
-std::string eventLine(const char *type, const boost::json::value &object) {
-    std::string line = R"({"type":")";
+// objectJson is the object already serialized.
+std::string eventLineFromJson(const char *type, std::string_view objectJson) {
+    std::string line;
+    line.reserve(objectJson.size() + 32);
+    line += R"({"type":")";
     line += type;
     line += R"(","object":)";
-    line += boost::json::serialize(object);
+    line += objectJson;
     line += "}\n";
     return line;
+}
+
+std::string eventLine(const char *type, const boost::json::value &object) {
+    return eventLineFromJson(type, boost::json::serialize(object));
 }
 
 std::string errorLine(const ApiError &error) {
@@ -70,6 +77,11 @@ struct WatchState {
         }
         if (format == ResponseFormat::PartialObjectMetadata) {
             return eventLine(eventTypeName(event.type), partialObjectMetadata(event.object));
+        }
+        if (event.stored) {
+            // The store keeps each object's JSON text: a hundred watchers of one write
+            // copy it instead of serializing the object a hundred times.
+            return eventLineFromJson(eventTypeName(event.type), event.stored->json);
         }
         return eventLine(eventTypeName(event.type), event.object);
     }

@@ -1,6 +1,5 @@
 #pragma once
-// Accepts connections and starts a Session for each, handing the connections round-robin to
-// the worker io_contexts (one per I/O thread), so each connection lives on one thread.
+// Accepts connections and starts a Session on its own strand for each (Beast "listener").
 // Includes Asio: include only from the transport sources.
 
 #include "http/server_context.h"
@@ -14,17 +13,13 @@
 #include <boost/beast/core/error.hpp>
 
 #include <chrono>
-#include <cstddef>
 #include <memory>
-#include <vector>
 
 namespace forecast::http {
 
 class Listener final : public std::enable_shared_from_this<Listener> {
 public:
-    // Accepts on `acceptIoc`; `workers` must outlive the listener and be non-empty.
-    Listener(boost::asio::io_context &acceptIoc, std::vector<boost::asio::io_context *> workers,
-             ServerContext &context);
+    Listener(boost::asio::io_context &ioc, ServerContext &context);
 
     // Binds and listens; the error names the address and the reason.
     rf::Status open(const boost::asio::ip::tcp::endpoint &endpoint);
@@ -37,8 +32,7 @@ private:
     void doAccept();
     void onAccept(boost::beast::error_code ec, Socket socket);
 
-    std::vector<boost::asio::io_context *> m_workers;
-    std::size_t m_next = 0; // round-robin cursor, touched only on the acceptor's strand
+    boost::asio::io_context &m_ioc;
     boost::asio::ip::tcp::acceptor m_acceptor;
     boost::asio::steady_timer m_retry;
     ServerContext &m_context;
