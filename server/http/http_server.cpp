@@ -15,16 +15,25 @@ namespace forecast::http {
 
 namespace net = boost::asio;
 
+using WorkGuard = net::executor_work_guard<net::io_context::executor_type>;
+
 struct HttpServer::Impl {
     Impl(ServerOptions options, RouteDeps deps, ServiceState &state, api::Logger &logger)
-        : context{std::move(options), deps, state, logger, {}}
-        , ioc(std::max(1, context.options.threads)) {}
+        : context{std::move(options), deps, state, logger, {}} {
+        // One io_context (one epoll reactor) per thread rather than one shared by all: no
+        // reactor lock contention, and a preempted thread stalls only its own connections.
+        const int count = std::max(1, context.options.threads);
+        for (int i = 0; i < count; ++i) {
+            iocs.push_back(std::make_unique<net::io_context>(1));
+            work.emplace_back(iocs.back()->get_executor());
+        }
+    }
 
-    // Declared first so it outlives the io_context: destroying the io_context destroys
+    // Declared first so it outlives the io_contexts: destroying an io_context destroys
     // pending handlers, and with them sessions that unregister from the context.
     ServerContext context;
-    net::io_context ioc;
-    net::executor_work_guard<net::io_context::executor_type> work{ioc.get_executor()};
+    std::vector<std::unique_ptr<net::io_context>> iocs;
+    std::vector<WorkGuard> work;
     std::shared_ptr<Listener> listener;
     std::vector<std::thread> threads;
 };
@@ -43,22 +52,25 @@ rf::Status HttpServer::start() {
     if (ec) {
         return rf::fail("invalid HOST=\"" + m->context.options.host + "\": " + ec.message());
     }
-    m->listener = std::make_shared<Listener>(m->ioc, m->context);
+    std::vector<net::io_context *> workers;
+    for (const auto &ioc : m->iocs) {
+        workers.push_back(ioc.get());
+    }
+    m->listener = std::make_shared<Listener>(*m->iocs.front(), std::move(workers), m->context);
     const net::ip::tcp::endpoint endpoint(address,
                                           static_cast<unsigned short>(m->context.options.port));
     if (auto opened = m->listener->open(endpoint); !opened) {
         return opened;
     }
     m->listener->run();
-    const int threads = std::max(1, m->context.options.threads);
-    m->threads.reserve(static_cast<std::size_t>(threads));
-    for (int i = 0; i < threads; ++i) {
-        m->threads.emplace_back([this] {
+    m->threads.reserve(m->iocs.size());
+    for (const auto &ioc : m->iocs) {
+        m->threads.emplace_back([this, &ioc = *ioc] {
             // Handlers do not throw by design; should one ever do, log it and keep the thread
             // serving rather than terminating the process.
             for (;;) {
                 try {
-                    m->ioc.run();
+                    ioc.run();
                     return;
                 } catch (const std::exception &e) {
                     m->context.logger.error("unexpected exception in an I/O thread",
@@ -97,8 +109,12 @@ bool HttpServer::waitForConnections(std::chrono::steady_clock::time_point deadli
 }
 
 void HttpServer::stop() {
-    m->work.reset();
-    m->ioc.stop();
+    for (auto &guard : m->work) {
+        guard.reset();
+    }
+    for (auto &ioc : m->iocs) {
+        ioc->stop();
+    }
     for (auto &thread : m->threads) {
         if (thread.joinable()) {
             thread.join();

@@ -1,6 +1,7 @@
 #pragma once
-// The HTTP/1.1 server: an io_context run by N threads, one listener, a session per
-// connection. No Beast/Asio in this header; the implementation lives in http_server.cpp.
+// The HTTP/1.1 server: N threads each running its own io_context, one listener handing
+// connections round-robin to them, a session per connection. No Beast/Asio in this header; the
+// implementation lives in http_server.cpp.
 
 #include "http/server_context.h"
 

@@ -13,9 +13,10 @@ namespace net = boost::asio;
 namespace beast = boost::beast;
 } // namespace
 
-Listener::Listener(net::io_context &ioc, ServerContext &context)
-    : m_ioc(ioc)
-    , m_acceptor(net::make_strand(ioc))
+Listener::Listener(net::io_context &acceptIoc, std::vector<net::io_context *> workers,
+                   ServerContext &context)
+    : m_workers(std::move(workers))
+    , m_acceptor(net::make_strand(acceptIoc))
     , m_retry(m_acceptor.get_executor())
     , m_context(context) {}
 
@@ -67,8 +68,11 @@ void Listener::doAccept() {
     if (!m_acceptor.is_open()) {
         return;
     }
-    // Each connection gets its own strand: its handlers never run concurrently.
-    m_acceptor.async_accept(net::make_strand(m_ioc),
+    // Each connection is bound to one single-threaded io_context: its handlers never run
+    // concurrently, and connections on other threads never contend with it for a reactor.
+    auto &worker = *m_workers[m_next];
+    m_next = (m_next + 1) % m_workers.size();
+    m_acceptor.async_accept(worker.get_executor(),
                             beast::bind_front_handler(&Listener::onAccept, shared_from_this()));
 }
 

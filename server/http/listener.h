@@ -1,5 +1,6 @@
 #pragma once
-// Accepts connections and starts a Session on its own strand for each (Beast "listener").
+// Accepts connections and starts a Session for each, handing the connections round-robin to
+// the worker io_contexts (one per I/O thread), so each connection lives on one thread.
 // Includes Asio: include only from the transport sources.
 
 #include "http/server_context.h"
@@ -13,13 +14,17 @@
 #include <boost/beast/core/error.hpp>
 
 #include <chrono>
+#include <cstddef>
 #include <memory>
+#include <vector>
 
 namespace forecast::http {
 
 class Listener final : public std::enable_shared_from_this<Listener> {
 public:
-    Listener(boost::asio::io_context &ioc, ServerContext &context);
+    // Accepts on `acceptIoc`; `workers` must outlive the listener and be non-empty.
+    Listener(boost::asio::io_context &acceptIoc, std::vector<boost::asio::io_context *> workers,
+             ServerContext &context);
 
     // Binds and listens; the error names the address and the reason.
     rf::Status open(const boost::asio::ip::tcp::endpoint &endpoint);
@@ -32,7 +37,8 @@ private:
     void doAccept();
     void onAccept(boost::beast::error_code ec, Socket socket);
 
-    boost::asio::io_context &m_ioc;
+    std::vector<boost::asio::io_context *> m_workers;
+    std::size_t m_next = 0; // round-robin cursor, touched only on the acceptor's strand
     boost::asio::ip::tcp::acceptor m_acceptor;
     boost::asio::steady_timer m_retry;
     ServerContext &m_context;

@@ -1,13 +1,13 @@
 #pragma once
 // One client connection (Beast "session"): reads requests with a deadline, hands them to
 // route(), writes the answers, keeps the connection alive or closes it. Every step runs on
-// the connection's strand. Includes Beast: include only from the transport sources.
+// the connection's io_context, which exactly one thread runs, so its handlers never run
+// concurrently without a strand. Includes Beast: include only from the transport sources.
 
 #include "http/server_context.h"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/strand.hpp>
 #include <boost/beast/core/basic_stream.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http/parser.hpp>
@@ -21,8 +21,9 @@
 namespace forecast::http {
 
 // Concrete executor types rather than any_io_executor: no type erasure on every handler.
-using Strand = boost::asio::strand<boost::asio::io_context::executor_type>;
-using Socket = boost::asio::basic_stream_socket<boost::asio::ip::tcp, Strand>;
+// A plain io_context executor, not a strand: each io_context is run by one thread only.
+using Executor = boost::asio::io_context::executor_type;
+using Socket = boost::asio::basic_stream_socket<boost::asio::ip::tcp, Executor>;
 
 class Session final : public std::enable_shared_from_this<Session> {
 public:
@@ -52,7 +53,7 @@ private:
     void lingerClose();
     void discardInput();
 
-    boost::beast::basic_stream<boost::asio::ip::tcp, Strand> m_stream;
+    boost::beast::basic_stream<boost::asio::ip::tcp, Executor> m_stream;
     boost::beast::flat_buffer m_buffer;
     std::optional<Parser> m_parser;
     ServerContext &m_context;
