@@ -1,5 +1,7 @@
 #include "api/discovery.h"
 
+#include "api/media_range.h"
+
 #include "util/json_util.h"
 
 #include <boost/json.hpp>
@@ -18,16 +20,6 @@ namespace bj = boost::json;
 
 constexpr std::string_view kDiscoveryGroup = "apidiscovery.k8s.io";
 constexpr std::string_view kAggregatedKind = "APIGroupDiscoveryList";
-
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) {
-        s.remove_prefix(1);
-    }
-    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) {
-        s.remove_suffix(1);
-    }
-    return s;
-}
 
 bj::array strings(const std::vector<std::string> &values) {
     bj::array out;
@@ -166,41 +158,12 @@ bj::object legacySubresource(const ResourceType &type, const SubresourceType &su
 
 DiscoveryNegotiation negotiateDiscovery(std::string_view accept) {
     const DiscoveryNegotiation legacy{DiscoveryFormat::Legacy, "application/json"};
-    while (!accept.empty()) {
-        const auto comma = accept.find(',');
-        const std::string_view entry = accept.substr(0, comma);
-        accept = comma == std::string_view::npos ? std::string_view{} : accept.substr(comma + 1);
-
-        const auto semicolon = entry.find(';');
-        const std::string_view mediaType = trim(entry.substr(0, semicolon));
-        if (mediaType != "application/json" && mediaType != "application/*" && mediaType != "*/*") {
+    for (const MediaRange &range : parseAccept(accept)) {
+        if (!range.coversJson()) {
             continue; // protobuf, YAML, ...: not served for discovery
         }
-        std::string_view group, version, as;
-        bool refused = false;
-        std::string_view params =
-            semicolon == std::string_view::npos ? std::string_view{} : entry.substr(semicolon + 1);
-        while (!params.empty()) {
-            const auto next = params.find(';');
-            const std::string_view param = trim(params.substr(0, next));
-            params = next == std::string_view::npos ? std::string_view{} : params.substr(next + 1);
-            const auto eq = param.find('=');
-            if (eq == std::string_view::npos) {
-                continue;
-            }
-            const std::string_view key = trim(param.substr(0, eq));
-            const std::string_view value = trim(param.substr(eq + 1));
-            if (key == "g") {
-                group = value;
-            } else if (key == "v") {
-                version = value;
-            } else if (key == "as") {
-                as = value;
-            } else if (key == "q") {
-                refused = value == "0" || value == "0.0" || value == "0.00" || value == "0.000";
-            }
-        }
-        if (refused) {
+        const std::string_view group = range.group, version = range.version, as = range.as;
+        if (range.refused()) {
             continue;
         }
         if (as.empty() && group.empty() && version.empty()) {

@@ -1,5 +1,7 @@
 #include "api/table.h"
 
+#include "api/media_range.h"
+
 #include "api/printers.h"
 #include "util/json_util.h"
 
@@ -99,16 +101,6 @@ bj::object tableShell(const ResourceType &type, const TableOptions &options) {
     return table;
 }
 
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) {
-        s.remove_prefix(1);
-    }
-    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) {
-        s.remove_suffix(1);
-    }
-    return s;
-}
-
 } // namespace
 
 ApiResult<IncludeObject> parseIncludeObject(std::string_view text) {
@@ -126,39 +118,13 @@ ApiResult<IncludeObject> parseIncludeObject(std::string_view text) {
 }
 
 std::optional<std::string> tableVersionFromAccept(std::string_view accept) {
-    while (!accept.empty()) {
-        const auto comma = accept.find(',');
-        std::string_view entry = accept.substr(0, comma);
-        accept = comma == std::string_view::npos ? std::string_view{} : accept.substr(comma + 1);
-
-        const auto semicolon = entry.find(';');
-        const std::string_view mediaType = trim(entry.substr(0, semicolon));
-        if (mediaType != "application/json" && mediaType != "*/*" && mediaType != "application/*") {
+    for (const MediaRange &range : parseAccept(accept)) {
+        if (!range.coversJson()) {
             continue;
         }
-        std::string as, version, group;
-        std::string_view params =
-            semicolon == std::string_view::npos ? std::string_view{} : entry.substr(semicolon + 1);
-        while (!params.empty()) {
-            const auto next = params.find(';');
-            const std::string_view param = trim(params.substr(0, next));
-            params = next == std::string_view::npos ? std::string_view{} : params.substr(next + 1);
-            const auto eq = param.find('=');
-            if (eq == std::string_view::npos) {
-                continue;
-            }
-            const std::string_view key = trim(param.substr(0, eq));
-            const std::string value(trim(param.substr(eq + 1)));
-            if (key == "as") {
-                as = value;
-            } else if (key == "v") {
-                version = value;
-            } else if (key == "g") {
-                group = value;
-            }
-        }
+        const std::string_view as = range.as, group = range.group, version = range.version;
         if (as == "Table" && group == "meta.k8s.io" && (version == "v1" || version == "v1beta1")) {
-            return version;
+            return std::string(version);
         }
         if (as.empty()) {
             // A plain JSON entry before any Table entry: the client prefers full objects.
