@@ -102,6 +102,7 @@ rf::Status SandboxApp::start() {
     }
     ControllerManagerOptions controllerOptions;
     controllerOptions.imagesFile = d.options.imagesFile;
+    controllerOptions.stateDir = stateDir;
     auto controllers = ControllerManager::create(*d.service, controllerOptions);
     if (!controllers.ok()) {
         return controllers.error();

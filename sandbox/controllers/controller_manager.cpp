@@ -30,10 +30,12 @@ ControllerManager::ControllerManager(ResourceService &service, ControllerManager
     : m_service(service)
     , m_options(std::move(options))
     , m_images(std::move(images))
-    , m_logs(std::make_unique<PodLogs>(service.clock())) {
+    , m_logs(std::make_unique<PodLogs>(service.clock()))
+    , m_metrics(std::make_unique<PodMetricsStore>()) {
     const int workers = m_options.workersPerController;
     if (m_options.runKubelet) {
-        m_kubelet = std::make_unique<Kubelet>(service, *m_logs, m_images, m_options.nodeName,
+        m_kubelet = std::make_unique<Kubelet>(service, *m_logs, *m_metrics, m_images,
+                                              m_options.stateDir, m_options.nodeName,
                                               std::max(2, workers * 2));
     }
     m_replicaSets = std::make_unique<ReplicaSetController>(service, workers);

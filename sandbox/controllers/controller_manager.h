@@ -7,6 +7,7 @@
 #include "api/resource_service.h"
 #include "kubelet/image_table.h"
 #include "kubelet/pod_logs.h"
+#include "kubelet/pod_metrics_store.h"
 
 #include <rf/result.h>
 
@@ -26,6 +27,7 @@ class Kubelet;
 
 struct ControllerManagerOptions {
     std::filesystem::path imagesFile; // --images FILE; empty: the built-in table
+    std::filesystem::path stateDir;   // the sandbox's state directory; empty: none (tests)
     std::string nodeName = "forecast-sandbox";
     int workersPerController = 2;
     bool runKubelet = true; // tests of the controllers alone may leave pods untouched
@@ -44,6 +46,7 @@ public:
     void stop(); // idempotent; the destructor calls it
 
     PodLogs &podLogs() { return *m_logs; }
+    PodMetricsStore &podMetrics() { return *m_metrics; }
     Kubelet *kubelet() { return m_kubelet.get(); }
     const ImageTable &images() const { return m_images; }
 
@@ -55,6 +58,7 @@ private:
     ControllerManagerOptions m_options;
     ImageTable m_images;
     std::unique_ptr<PodLogs> m_logs;
+    std::unique_ptr<PodMetricsStore> m_metrics;
     std::unique_ptr<Kubelet> m_kubelet;
     std::unique_ptr<ReplicaSetController> m_replicaSets;
     std::unique_ptr<DeploymentController> m_deployments;

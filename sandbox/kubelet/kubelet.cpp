@@ -48,10 +48,13 @@ boost::json::object nodeCondition(std::string_view type, std::string_view status
 
 } // namespace
 
-Kubelet::Kubelet(ResourceService &service, PodLogs &logs, ImageTable images, std::string nodeName,
+Kubelet::Kubelet(ResourceService &service, PodLogs &logs, PodMetricsStore &metrics,
+                 ImageTable images, std::filesystem::path stateDir, std::string nodeName,
                  int workers)
     : Controller("kubelet", service, workers)
     , m_logs(logs)
+    , m_metrics(metrics)
+    , m_stateDir(std::move(stateDir))
     , m_images(std::move(images))
     , m_nodeName(std::move(nodeName))
     , m_kubeletEvents(service, "kubelet", m_nodeName)
@@ -75,7 +78,9 @@ PodRuntimeContext Kubelet::runtimeContext() {
                                     std::string_view fieldPath) {
                                  m_kubeletEvents.event(pod, type, reason, message, fieldPath);
                              },
-                             [this](const std::string &podKey) { enqueue(podKey); }};
+                             [this](const std::string &podKey) { enqueue(podKey); },
+                             m_metrics,
+                             m_stateDir};
 }
 
 void Kubelet::addRuntime(std::unique_ptr<PodRuntime> runtime) {

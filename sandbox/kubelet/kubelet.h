@@ -11,8 +11,10 @@
 #include "kubelet/image_table.h"
 #include "kubelet/pod_ip_allocator.h"
 #include "kubelet/pod_logs.h"
+#include "kubelet/pod_metrics_store.h"
 #include "kubelet/pod_runtime.h"
 
+#include <filesystem>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -24,7 +26,8 @@ class Kubelet final : public Controller {
 public:
     static constexpr std::string_view kDefaultNodeName = "forecast-sandbox";
 
-    Kubelet(ResourceService &service, PodLogs &logs, ImageTable images,
+    Kubelet(ResourceService &service, PodLogs &logs, PodMetricsStore &metrics, ImageTable images,
+            std::filesystem::path stateDir = {},
             std::string nodeName = std::string(kDefaultNodeName), int workers = 4);
     ~Kubelet() override;
 
@@ -53,6 +56,8 @@ private:
     rf::Status registerNode();
 
     PodLogs &m_logs;
+    PodMetricsStore &m_metrics;
+    std::filesystem::path m_stateDir;
     ImageTable m_images;
     std::string m_nodeName;
     EventRecorder m_kubeletEvents;

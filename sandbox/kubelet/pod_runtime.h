@@ -7,12 +7,14 @@
 #include "api/resource_service.h"
 #include "kubelet/image_table.h"
 #include "kubelet/pod_logs.h"
+#include "kubelet/pod_metrics_store.h"
 #include "util/clock.h"
 
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 
 #include <cstdint>
+#include <filesystem>
 #include <functional>
 #include <string>
 #include <string_view>
@@ -36,6 +38,11 @@ struct PodRuntimeContext {
     // Asks the kubelet to sync the pod "namespace/name" soon (a process exited, a probe
     // changed its mind): runtimes call it from their own threads.
     std::function<void(const std::string &podKey)> resync;
+    // Where runtimes publish measured container usage (metrics.k8s.io, HPA).
+    PodMetricsStore &metrics;
+    // The sandbox's state directory (process runtime: pid files, per-tag model files);
+    // empty in tests that keep no state.
+    std::filesystem::path stateDir;
 };
 
 struct PodRuntimeStatus {
