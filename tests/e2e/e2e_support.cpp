@@ -1,8 +1,11 @@
 #include "e2e_support.h"
 
+#include <arpa/inet.h>
 #include <fcntl.h>
+#include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -204,6 +207,30 @@ bool kubectlAvailable() {
     return findOnPath("kubectl").has_value();
 }
 
+std::string freeLoopbackAddress(std::uint16_t port) {
+    std::random_device seed;
+    std::mt19937 random(seed());
+    std::uniform_int_distribution<int> lastOctet(2, 254);
+    for (int attempt = 0; attempt < 64; ++attempt) {
+        const std::string address = "127.0.0." + std::to_string(lastOctet(random));
+        const int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        if (fd < 0) {
+            return {};
+        }
+        sockaddr_in addr{};
+        addr.sin_family = AF_INET;
+        addr.sin_port = htons(port);
+        inet_pton(AF_INET, address.c_str(), &addr.sin_addr);
+        // No SO_REUSEADDR: a port in TIME_WAIT from an earlier test counts as taken too.
+        const bool free = bind(fd, reinterpret_cast<const sockaddr *>(&addr), sizeof addr) == 0;
+        close(fd);
+        if (free) {
+            return address;
+        }
+    }
+    return {};
+}
+
 Sandbox::Sandbox()
     : Sandbox(Options{}) {}
 
@@ -232,6 +259,9 @@ bool Sandbox::start() {
                                   "--time-scale",     std::to_string(m_options.timeScale)};
     if (!m_options.imagesFile.empty()) {
         argv.insert(argv.end(), {"--images", m_options.imagesFile});
+    }
+    if (!m_options.nodeIp.empty()) {
+        argv.insert(argv.end(), {"--node-ip", m_options.nodeIp});
     }
     const fs::path logFile = m_state.path() / "sandbox.log";
     const int logFd = open(logFile.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
@@ -295,6 +325,13 @@ void Sandbox::kill9() {
     int status = 0;
     waitpid(m_pid, &status, 0);
     m_pid = -1;
+}
+
+std::string Sandbox::nodeInternalIp() const {
+    auto result = kubectl({"get", "nodes", "-o",
+                           "jsonpath={.items[0].status.addresses[?(@.type==\"InternalIP\")]"
+                           ".address}"});
+    return result.ok() ? result.out : std::string();
 }
 
 std::string Sandbox::log() const {

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <cstdint>
 #include <filesystem>
 #include <functional>
 #include <map>
@@ -55,12 +56,19 @@ private:
 
 bool kubectlAvailable();
 
+// A loopback address 127.0.0.N (N in 2..254) on which `port` can be bound right now, chosen
+// at random so sandboxes of tests running in parallel get different node IPs; empty when
+// none was found.
+std::string freeLoopbackAddress(std::uint16_t port);
+
 // A forecast-sandbox process with its own state directory.
 class Sandbox {
 public:
     struct Options {
         double timeScale = 20.0;
         std::string imagesFile;
+        // Passed as `--node-ip` when set: the node's InternalIP, where NodePorts listen.
+        std::string nodeIp;
     };
     Sandbox();
     explicit Sandbox(Options options);
@@ -75,6 +83,9 @@ public:
     bool running() const { return m_pid > 0; }
 
     const std::string &startError() const { return m_startError; }
+    const Options &options() const { return m_options; }
+    // The node's InternalIP as the API reports it (Node status.addresses); empty on error.
+    std::string nodeInternalIp() const;
     std::filesystem::path kubeconfig() const { return m_state.path() / "kubeconfig"; }
     std::filesystem::path stateDir() const { return m_state.path() / "state"; }
     std::string log() const;
