@@ -68,6 +68,9 @@ HttpResponse handleDeleteCollection(const Config &config, const HttpRequest &req
                                     const ResourceType &type, const ResourcePath &path);
 HttpResponse handleLog(const Config &config, const HttpRequest &request, const ResourceType &type,
                        const ResourcePath &path);
+// services/{name}[:port]/proxy/... and pods/{name}[:port]/proxy/... (handlers_proxy.cpp).
+HttpResponse handleProxy(const Config &config, const HttpRequest &request, const ResourceType &type,
+                         const ResourcePath &path);
 HttpResponse handleSelfSubjectAccessReview(const Config &config, const HttpRequest &request,
                                            const ResourceType &type);
 

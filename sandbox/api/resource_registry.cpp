@@ -119,6 +119,9 @@ std::vector<ResourceType> builtinTypes() {
                         .categories(all)
                         .withStatus()
                         .subresource({"log", {"", "v1", "Pod"}, {"get"}})
+                        .subresource({"proxy",
+                                      {"", "v1", "PodProxyOptions"},
+                                      {"create", "delete", "get", "patch", "update"}})
                         .printer(podPrinter())
                         .build());
     types.push_back(

@@ -147,6 +147,12 @@ public:
                              const ListOptions &options, WatchCallback callback);
     void unwatch(WatchId id) { m_store.unwatch(id); }
 
+    // The range Service ClusterIPs are allocated from, as a CIDR. The sandbox sets its
+    // address block's range (network/address_plan.h) before serving; the default is
+    // kubeadm's 10.96.0.0/16. Set before the first write.
+    void setServiceCidr(std::string cidr) { m_serviceCidr = std::move(cidr); }
+    const std::string &serviceCidr() const { return m_serviceCidr; }
+
 private:
     // Orphan propagation: dependents lose their ownerReference to `owner` now.
     void orphanDependents(const ResourceType &ownerType, const boost::json::object &owner);
@@ -154,6 +160,7 @@ private:
     ObjectStore &m_store;
     const ResourceRegistry &m_registry;
     const Clock &m_clock;
+    std::string m_serviceCidr = "10.96.0.0/16";
 };
 
 } // namespace sandbox

@@ -88,14 +88,16 @@ bool parseResourcePath(const std::string &path, ResourcePath &out) {
         out.ns = rest[1];
         rest.erase(rest.begin(), rest.begin() + 2);
     }
-    if (rest.size() > 3) {
+    // Only the proxy subresource has a path of its own after it (.../proxy/{path}); the
+    // proxy handler reads that from the raw target.
+    if (rest.size() > 3 && rest[2] != "proxy") {
         return false;
     }
     out.resource = rest[0];
     if (rest.size() >= 2) {
         out.name = rest[1];
     }
-    if (rest.size() == 3) {
+    if (rest.size() >= 3) {
         out.subresource = rest[2];
     }
     return true;
@@ -198,11 +200,7 @@ struct ApiRouter::Impl {
             return method == "GET" ? handleLog(config, request, type, path) : methodNotAllowed();
         }
         if (path.subresource == "proxy") {
-            ApiError error;
-            error.code = 503;
-            error.reason = "ServiceUnavailable";
-            error.message = "the service proxy is not implemented by forecast-sandbox";
-            return errorResponse(error);
+            return path.watchPrefix ? notFoundPath() : handleProxy(config, request, type, path);
         }
         if (type.resource == "selfsubjectaccessreviews") {
             return method == "POST" && path.name.empty()

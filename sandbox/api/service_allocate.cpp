@@ -1,8 +1,11 @@
-// Service address allocation: a ClusterIP from a fake service range (10.96.0.0/16, as
-// kubeadm's default) and NodePorts from 30000-32767, unique across all Services, kept
-// across updates (pkg/registry/core/service: patchAllocatedValues, dropTypeDependentFields).
+// Service address allocation: a ClusterIP from the service range (ResourceService::
+// serviceCidr: the sandbox's block 127.(64+N).0.0/16, 10.96.0.0/16 by default as kubeadm's)
+// and NodePorts from 30000-32767, unique across all Services, kept across updates
+// (pkg/registry/core/service: patchAllocatedValues, dropTypeDependentFields). The first
+// address of the range is reserved, as the `kubernetes` Service's in a real cluster.
 #include "api/service_internal.h"
 #include "api/validation.h"
+#include "network/address_plan.h"
 #include "util/json_util.h"
 
 #include <boost/json/array.hpp>
@@ -27,9 +30,30 @@ struct InUse {
     std::set<std::int64_t> nodePorts;
 };
 
+// The usable addresses of a CIDR: without the network and broadcast addresses and the
+// reserved first host. A malformed setting falls back to kubeadm's range.
+Ipv4Range serviceRange(const std::string &cidr) {
+    const auto slash = cidr.find('/');
+    std::uint32_t base = 0;
+    int bits = -1;
+    if (slash != std::string::npos && parseIpv4(cidr.substr(0, slash), base)) {
+        try {
+            bits = std::stoi(cidr.substr(slash + 1));
+        } catch (const std::exception &) {
+            bits = -1;
+        }
+    }
+    if (bits < 8 || bits > 29) {
+        parseIpv4("10.96.0.0", base);
+        bits = 16;
+    }
+    const std::uint32_t size = 1u << (32 - bits);
+    base &= ~(size - 1);
+    return {base + 2, base + size - 2};
+}
+
 InUse inUse(ResourceService &service, const ResourceType &type, const Object &self) {
     InUse used;
-    used.ips.insert("10.96.0.1"); // the `kubernetes` service's address in a real cluster
     const std::string ns = json::namespaceOf(self);
     const std::string name = json::name(self);
     for (const ObjectPtr &svc : service.store().listShared(type, "", nullptr)) {
@@ -53,12 +77,15 @@ InUse inUse(ResourceService &service, const ResourceType &type, const Object &se
     return used;
 }
 
-std::string randomIp(const InUse &used) {
-    std::uniform_int_distribution<int> third(0, 255);
-    std::uniform_int_distribution<int> fourth(1, 254);
+std::string randomIp(const InUse &used, Ipv4Range range) {
+    std::uniform_int_distribution<std::uint32_t> pick(range.first, range.last);
     for (int attempt = 0; attempt < 100000; ++attempt) {
-        const std::string ip =
-            "10.96." + std::to_string(third(rng())) + "." + std::to_string(fourth(rng()));
+        const std::uint32_t candidate = pick(rng());
+        const std::uint32_t last = candidate & 0xffu;
+        if (last == 0 || last == 255) {
+            continue; // valid, but looks like a network address to people reading it
+        }
+        std::string ip = formatIpv4(candidate);
         if (!used.ips.contains(ip)) {
             return ip;
         }
@@ -116,7 +143,10 @@ std::optional<ApiError> allocateServiceAddresses(ResourceService &service, const
         spec.erase("clusterIPs");
         return std::nullopt;
     }
-    const InUse used = inUse(service, type, object);
+    InUse used = inUse(service, type, object);
+    const std::string &cidr = service.serviceCidr();
+    const Ipv4Range range = serviceRange(cidr);
+    used.ips.insert(formatIpv4(range.first - 1)); // reserved, as `kubernetes`'s address
     std::vector<StatusCause> causes;
     const std::string oldIp = old != nullptr ? json::stringAt(*old, {"spec", "clusterIP"}) : "";
     std::string ip = json::stringAt(spec, {"clusterIP"});
@@ -127,11 +157,23 @@ std::optional<ApiError> allocateServiceAddresses(ResourceService &service, const
                                              "[]string{" + validation::goQuote(ip) + "}",
                                              "may not change once set"));
     } else if (ip.empty()) {
-        ip = randomIp(used);
-    } else if (ip != "None" && old == nullptr && used.ips.contains(ip)) {
-        causes.push_back(validation::invalid(
-            "spec.clusterIPs", "[]string{" + validation::goQuote(ip) + "}",
-            "failed to allocate IP " + ip + ": provided IP is already allocated"));
+        ip = randomIp(used, range);
+        if (ip.empty()) {
+            causes.push_back(validation::invalid("spec.clusterIPs", "[]string{}",
+                                                 "failed to allocate a serviceIP: range is full"));
+        }
+    } else if (ip != "None" && old == nullptr) {
+        std::uint32_t value = 0;
+        if (parseIpv4(ip, value) && !(value >= range.first - 1 && value <= range.last)) {
+            causes.push_back(validation::invalid(
+                "spec.clusterIPs", "[]string{" + validation::goQuote(ip) + "}",
+                "failed to allocate IP " + ip + ": the provided IP (" + ip +
+                    ") is not in the valid range. The range of valid IPs is " + cidr));
+        } else if (used.ips.contains(ip)) {
+            causes.push_back(validation::invalid(
+                "spec.clusterIPs", "[]string{" + validation::goQuote(ip) + "}",
+                "failed to allocate IP " + ip + ": provided IP is already allocated"));
+        }
     }
     spec["clusterIP"] = ip;
     spec["clusterIPs"] = boost::json::array{boost::json::string(ip)};

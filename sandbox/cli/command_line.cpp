@@ -1,6 +1,7 @@
 #include "cli/command_line.h"
 
 #include "cli/instance_lock.h"
+#include "network/address_plan.h"
 
 #include <cerrno>
 #include <chrono>
@@ -27,7 +28,7 @@ bool parseNumber(const std::string &text, double &out) {
 std::string usage(const std::string &command) {
     if (command == "up") {
         return "Usage: forecast-sandbox up --state-dir DIR [--port N] [--kubeconfig-out FILE]\n"
-               "                           [--time-scale N] [--images FILE]\n"
+               "                           [--time-scale N] [--images FILE] [--node-ip ADDR]\n"
                "\n"
                "Runs a local Kubernetes API server (HTTPS on 127.0.0.1) in the foreground until\n"
                "SIGTERM or SIGINT. State, certificates and the token live in DIR and survive\n"
@@ -37,7 +38,13 @@ std::string usage(const std::string &command) {
                "  --port N               port to listen on (default 0: pick a free one)\n"
                "  --kubeconfig-out FILE  write the kubeconfig here (default DIR/kubeconfig)\n"
                "  --time-scale N         run simulated periods N times faster (default 1)\n"
-               "  --images FILE          image table replacing the built-in one\n";
+               "  --images FILE          image table replacing the built-in one\n"
+               "  --node-ip ADDR         the node's address, where NodePorts listen (default\n"
+               "                         127.0.0.1; \"auto\": 127.N.0.1 of this sandbox's address\n"
+               "                         block, so parallel sandboxes never share NodePorts)\n"
+               "\n"
+               "Each running sandbox claims an address block N (1..63): pod IPs are 127.N.x.y,\n"
+               "Service ClusterIPs 127.(64+N).x.y; see docs/sandbox.md, Networking.\n";
     }
     if (command == "down") {
         return "Usage: forecast-sandbox down --state-dir DIR [--timeout SECONDS]\n"
@@ -98,7 +105,7 @@ bool parseCommandLine(const std::vector<std::string> &args, CommandLine &out, st
             return true;
         };
         const bool upOnly = flag == "--port" || flag == "--kubeconfig-out" ||
-                            flag == "--time-scale" || flag == "--images";
+                            flag == "--time-scale" || flag == "--images" || flag == "--node-ip";
         if (flag == "--state-dir") {
             if (!takeValue()) {
                 return false;
@@ -125,6 +132,13 @@ bool parseCommandLine(const std::vector<std::string> &args, CommandLine &out, st
                     return false;
                 }
                 out.options.timeScale = scale;
+            } else if (flag == "--node-ip") {
+                std::uint32_t address = 0;
+                if (value != "auto" && !parseIpv4(value, address)) {
+                    error = "invalid --node-ip \"" + value + "\": want an IPv4 address or auto";
+                    return false;
+                }
+                out.options.nodeIp = value;
             } else {
                 out.options.imagesFile = value;
             }
@@ -167,6 +181,8 @@ int runUp(const CommandLine &cmd, std::ostream &out, std::ostream &err) {
         return 1;
     }
     out << "forecast-sandbox listening on " << app.serverUrl() << "\n"
+        << "addresses: pods 127." << app.addressBlock() << ".0.0/16, services 127."
+        << 64 + app.addressBlock() << ".0.0/16, node " << app.nodeIp() << "\n"
         << "kubeconfig: " << std::filesystem::absolute(app.kubeconfigPath()).string() << "\n"
         << "use it: kubectl --kubeconfig "
         << std::filesystem::absolute(app.kubeconfigPath()).string() << " get namespaces\n";

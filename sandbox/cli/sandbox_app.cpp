@@ -9,9 +9,14 @@
 #include "cli/instance_lock.h"
 #include "cli/kubeconfig_writer.h"
 #include "controllers/controller_manager.h"
+#include "kubelet/kubelet.h"
 #include "kubelet/pod_logs.h"
+#include "network/address_plan.h"
+#include "network/service_proxy.h"
 #include "store/object_store.h"
 #include "util/clock.h"
+
+#include <optional>
 
 #include <unistd.h>
 
@@ -29,10 +34,13 @@ const char *const kBootstrapNamespaces[] = {"default", "kube-system", "kube-publ
 struct SandboxApp::Impl {
     SandboxOptions options;
     InstanceLock lock;
+    std::optional<AddressPlan> addresses;
+    std::string nodeIp;
     SystemClock clock;
     std::unique_ptr<ObjectStore> store;
     std::unique_ptr<ResourceService> service;
     std::unique_ptr<ControllerManager> controllers;
+    std::unique_ptr<ServiceProxy> proxy;
     std::unique_ptr<ApiRouter> router;
     std::unique_ptr<HttpServer> server;
     std::filesystem::path kubeconfig;
@@ -80,6 +88,16 @@ rf::Status SandboxApp::start() {
         return locked;
     }
     d.clock.setTimeScale(d.options.timeScale);
+    auto plan = AddressPlan::claim(stateDir, d.options.addressLockDir);
+    if (!plan.ok()) {
+        return rf::fail("cannot claim an address block: " + plan.message());
+    }
+    d.addresses.emplace(std::move(plan.value()));
+    d.nodeIp = d.options.nodeIp == "auto" ? d.addresses->blockNodeIp() : d.options.nodeIp;
+    if (std::uint32_t parsed = 0; !parseIpv4(d.nodeIp, parsed)) {
+        return rf::fail("invalid --node-ip \"" + d.options.nodeIp +
+                        "\": want an IPv4 address or \"auto\"");
+    }
 
     auto tls = ensureTlsMaterial(stateDir);
     if (!tls.ok()) {
@@ -97,6 +115,7 @@ rf::Status SandboxApp::start() {
                         loaded.message());
     }
     d.service = std::make_unique<ResourceService>(*d.store, registry, d.clock);
+    d.service->setServiceCidr(d.addresses->serviceCidr());
     if (auto bootstrapped = d.bootstrapNamespaces(); !bootstrapped.ok()) {
         return bootstrapped;
     }
@@ -108,9 +127,20 @@ rf::Status SandboxApp::start() {
         return controllers.error();
     }
     d.controllers = std::move(controllers.value());
+    if (Kubelet *kubelet = d.controllers->kubelet()) {
+        kubelet->ipAllocator().setRange(d.addresses->podRange());
+        kubelet->setNodeIp(d.nodeIp);
+    }
     // Controllers (and the simulated kubelet) run before the API opens, so the first
     // request already sees a working cluster.
     d.controllers->start();
+    ServiceProxyOptions proxyOptions;
+    proxyOptions.nodeIp = d.nodeIp;
+    proxyOptions.threads = d.options.proxyThreads;
+    d.proxy = std::make_unique<ServiceProxy>(*d.service, proxyOptions);
+    if (auto proxying = d.proxy->start(); !proxying.ok()) {
+        return proxying;
+    }
 
     ApiRouterConfig routerConfig;
     routerConfig.service = d.service.get();
@@ -155,7 +185,10 @@ rf::Status SandboxApp::start() {
             {{"server", info.server},
              {"kubeconfig", info.kubeconfig},
              {"stateDir", std::filesystem::absolute(stateDir).string()},
-             {"timeScale", d.options.timeScale}});
+             {"timeScale", d.options.timeScale},
+             {"addressBlock", d.addresses->block()},
+             {"serviceCidr", d.addresses->serviceCidr()},
+             {"nodeIp", d.nodeIp}});
     return rf::ok();
 }
 
@@ -166,6 +199,10 @@ void SandboxApp::stop() {
     }
     d.server.reset();
     d.router.reset();
+    if (d.proxy) {
+        d.proxy->stop();
+    }
+    d.proxy.reset();
     if (d.controllers) {
         d.controllers->stop();
     }
@@ -176,6 +213,7 @@ void SandboxApp::stop() {
         logLine(LogLevel::Info, "forecast-sandbox stopped");
     }
     d.started = false;
+    d.addresses.reset();
     d.lock.release();
 }
 
@@ -189,6 +227,14 @@ std::string SandboxApp::serverUrl() const {
 
 std::filesystem::path SandboxApp::kubeconfigPath() const {
     return m_impl->kubeconfig;
+}
+
+int SandboxApp::addressBlock() const {
+    return m_impl->addresses ? m_impl->addresses->block() : 0;
+}
+
+std::string SandboxApp::nodeIp() const {
+    return m_impl->addresses ? m_impl->nodeIp : std::string();
 }
 
 } // namespace sandbox

@@ -149,7 +149,7 @@ rf::Status Kubelet::registerNode() {
                             nodeCondition("Ready", "True", "KubeletReady",
                                           "kubelet is posting ready status", now)}},
         {"addresses",
-         boost::json::array{boost::json::object{{"type", "InternalIP"}, {"address", "127.0.0.1"}},
+         boost::json::array{boost::json::object{{"type", "InternalIP"}, {"address", m_nodeIp}},
                             boost::json::object{{"type", "Hostname"}, {"address", m_nodeName}}}},
         {"daemonEndpoints",
          boost::json::object{{"kubeletEndpoint", boost::json::object{{"Port", 10250}}}}},
@@ -309,6 +309,7 @@ SyncResult Kubelet::sync(const std::string &key) {
         PodStatusInput input;
         input.containerStatuses = std::move(stopped.containerStatuses);
         input.podIP = podIP;
+        input.hostIP = m_nodeIp;
         input.terminating = true;
         SyncResult written = writeStatus(pod, buildPodStatus(pod, input, clock().now()));
         if (written.kind != SyncResult::Kind::Done) {
@@ -333,6 +334,7 @@ SyncResult Kubelet::sync(const std::string &key) {
     input.containerStatuses = std::move(observed.containerStatuses);
     input.initContainerStatuses = std::move(observed.initContainerStatuses);
     input.podIP = podIP;
+    input.hostIP = m_nodeIp;
     SyncResult written = writeStatus(pod, buildPodStatus(pod, input, clock().now()));
     if (written.kind != SyncResult::Kind::Done) {
         return written;

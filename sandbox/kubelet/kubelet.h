@@ -44,6 +44,9 @@ public:
     const std::string &nodeName() const { return m_nodeName; }
     const ImageTable &images() const { return m_images; }
     PodIpAllocator &ipAllocator() { return m_ips; }
+    // The node's InternalIP and every pod's hostIP (--node-ip). Set before startKubelet().
+    void setNodeIp(std::string ip) { m_nodeIp = std::move(ip); }
+    const std::string &nodeIp() const { return m_nodeIp; }
 
 protected:
     SyncResult sync(const std::string &key) override;
@@ -60,6 +63,7 @@ private:
     std::filesystem::path m_stateDir;
     ImageTable m_images;
     std::string m_nodeName;
+    std::string m_nodeIp = "127.0.0.1";
     EventRecorder m_kubeletEvents;
     EventRecorder m_schedulerEvents;
     PodIpAllocator m_ips;

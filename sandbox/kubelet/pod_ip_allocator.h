@@ -1,8 +1,10 @@
 #pragma once
-// Pod IPs from the loopback range 127.1.0.1 - 127.63.255.254 (never .0 or .255 in the last
-// octet, never 127.0.0.x, which the host uses): each pod gets its own address, so with the
-// process runtime every replica can listen on its containerPort like a real pod. Other
-// sandbox parts take loopback addresses from 127.64.0.0 upwards (ClusterIPs).
+// Pod IPs from the sandbox's loopback block (network/address_plan.h: 127.N.0.2 -
+// 127.N.255.254, never .0 or .255 in the last octet): each pod gets its own address, so with
+// the process runtime every replica can listen on its containerPort like a real pod, and
+// sandboxes running side by side (each with its own block) never hand out the same one.
+
+#include "network/address_plan.h"
 
 #include <map>
 #include <mutex>
@@ -14,6 +16,15 @@ namespace sandbox {
 
 class PodIpAllocator final {
 public:
+    // Block 1 of the address plan unless told otherwise.
+    PodIpAllocator();
+    explicit PodIpAllocator(Ipv4Range range);
+
+    // Changes the range new addresses come from (the sandbox sets its claimed block before
+    // the kubelet starts). Addresses already handed out stay with their pods.
+    void setRange(Ipv4Range range);
+    Ipv4Range range() const;
+
     // The pod's address (the same one on every call until release).
     std::string allocate(std::string_view podUid);
     // Keeps an address a pod already has (after a restart of the sandbox). False when the
@@ -26,6 +37,7 @@ private:
     mutable std::mutex m_mutex;
     std::map<std::string, std::uint32_t, std::less<>> m_byPod;
     std::set<std::uint32_t> m_used;
+    Ipv4Range m_range;
     std::uint32_t m_next = 0;
 };
 

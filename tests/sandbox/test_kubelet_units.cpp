@@ -115,7 +115,8 @@ TEST(KubeletIps, LoopbackAddressesAreUniqueAndStable) {
     EXPECT_EQ(a.rfind("127.", 0), 0u);
     EXPECT_NE(a, "127.0.0.1");
     EXPECT_FALSE(ips.reserve("c", a)) << "taken by a";
-    EXPECT_TRUE(ips.reserve("c", "127.5.6.7"));
+    EXPECT_TRUE(ips.reserve("c", "127.1.6.7"));
+    EXPECT_FALSE(ips.reserve("e", "127.5.6.7")) << "another sandbox's block";
     EXPECT_FALSE(ips.reserve("d", "10.0.0.1"));
     ips.release("a");
     EXPECT_EQ(ips.inUse(), 2u);
