@@ -130,11 +130,21 @@ ImageTable ImageTable::builtin() {
         rule.pattern = std::move(pattern);
         rules.push_back(std::move(rule));
     };
+    // A bad release to roll out and back (docs/sandbox-images.md): its LOG_LEVEL is one
+    // forecast-api's own configuration check rejects, so it logs the variable and exits 2.
+    ImageRule broken;
+    broken.pattern = "*retail-forecast:broken";
+    broken.mode = ImageMode::Process;
+    broken.command = {"${BIN_DIR}/forecast-api"};
+    broken.env = {{"APP_VERSION", "${TAG}"}, {"HOST", "${POD_IP}"}, {"LOG_LEVEL", "verbose"}};
+    rules.push_back(std::move(broken));
+    // Every other tag: the built forecast-api serving a model trained for that tag.
     ImageRule forecast;
     forecast.pattern = "*retail-forecast";
     forecast.mode = ImageMode::Process;
     forecast.command = {"${BIN_DIR}/forecast-api"};
-    forecast.env = {{"APP_VERSION", "${TAG}"}, {"HOST", "${POD_IP}"}};
+    forecast.env = {
+        {"APP_VERSION", "${TAG}"}, {"HOST", "${POD_IP}"}, {"MODEL_PATH", "${TAG_MODEL}"}};
     rules.push_back(std::move(forecast));
     simulate("registry.k8s.io/*");
     simulate("docker.io/library/*");
