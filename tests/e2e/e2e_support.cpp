@@ -231,6 +231,41 @@ std::string freeLoopbackAddress(std::uint16_t port) {
     return {};
 }
 
+BackgroundProcess::BackgroundProcess(const std::vector<std::string> &argv, const Env &env) {
+    const fs::path out = m_dir.path() / "output";
+    const int outFd = open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    const int nullFd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+    auto environment = mergedEnvironment(env);
+    const pid_t pid = fork();
+    if (pid == 0) {
+        execChild(argv, environment, nullFd, outFd, outFd);
+    }
+    close(outFd);
+    close(nullFd);
+    m_pid = pid;
+}
+
+BackgroundProcess::~BackgroundProcess() {
+    stop();
+}
+
+void BackgroundProcess::stop() {
+    if (m_pid <= 0) {
+        return;
+    }
+    kill(-m_pid, SIGKILL);
+    int status = 0;
+    waitpid(m_pid, &status, 0);
+    m_pid = -1;
+}
+
+std::string BackgroundProcess::output() const {
+    std::ifstream in(m_dir.path() / "output");
+    std::stringstream text;
+    text << in.rdbuf();
+    return text.str();
+}
+
 Sandbox::Sandbox()
     : Sandbox(Options{}) {}
 
@@ -347,6 +382,14 @@ RunResult Sandbox::kubectl(const std::vector<std::string> &args, std::chrono::mi
                                   (m_state.path() / "kube-cache").string()};
     argv.insert(argv.end(), args.begin(), args.end());
     return run(argv, {}, timeout, input);
+}
+
+std::unique_ptr<BackgroundProcess>
+Sandbox::kubectlBackground(const std::vector<std::string> &args) const {
+    std::vector<std::string> argv{"kubectl", "--kubeconfig", kubeconfig().string(), "--cache-dir",
+                                  (m_state.path() / "kube-cache").string()};
+    argv.insert(argv.end(), args.begin(), args.end());
+    return std::make_unique<BackgroundProcess>(argv);
 }
 
 std::string Sandbox::kubectlOk(const std::vector<std::string> &args,

@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -56,6 +57,24 @@ private:
 
 bool kubectlAvailable();
 
+// A command left running (e.g. `kubectl get -w`) while the test acts; its stdout and stderr
+// go to a file readable at any time. Killed (its whole process group) by stop() or on
+// destruction.
+class BackgroundProcess {
+public:
+    explicit BackgroundProcess(const std::vector<std::string> &argv, const Env &env = {});
+    ~BackgroundProcess();
+    BackgroundProcess(const BackgroundProcess &) = delete;
+    BackgroundProcess &operator=(const BackgroundProcess &) = delete;
+
+    std::string output() const; // everything written so far
+    void stop();
+
+private:
+    TempDir m_dir;
+    int m_pid = -1;
+};
+
 // A loopback address 127.0.0.N (N in 2..254) on which `port` can be bound right now, chosen
 // at random so sandboxes of tests running in parallel get different node IPs; empty when
 // none was found.
@@ -90,6 +109,9 @@ public:
     std::filesystem::path stateDir() const { return m_state.path() / "state"; }
     std::string log() const;
 
+    // kubectl ... left running, e.g. a watch.
+    std::unique_ptr<BackgroundProcess>
+    kubectlBackground(const std::vector<std::string> &args) const;
     // kubectl with this sandbox's kubeconfig and a private discovery cache.
     RunResult kubectl(const std::vector<std::string> &args, std::chrono::milliseconds timeout = 60s,
                       const std::string &input = {}) const;

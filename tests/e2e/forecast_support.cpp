@@ -227,6 +227,12 @@ RunResult ForecastTest::rolloutStatus(std::chrono::seconds timeout) const {
                    timeout + std::chrono::seconds(30));
 }
 
+void ForecastTest::removeAutoscaler() const {
+    kubectlOk({"delete", "hpa", kForecastDeployment});
+    // Back to the manifest's count in case the HPA had already changed it.
+    kubectlOk({"scale", std::string("deploy/") + kForecastDeployment, "--replicas=3"});
+}
+
 HttpResponse ForecastTest::predictThroughNodePort() const {
     return httpRequest(m_nodeIp, kForecastNodePort, "POST", "/predict", kPredictBody);
 }

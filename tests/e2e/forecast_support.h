@@ -62,6 +62,10 @@ protected:
     // `kubectl rollout status` until it succeeds (or the timeout passes).
     RunResult rolloutStatus(std::chrono::seconds timeout = std::chrono::seconds(180)) const;
 
+    // Deletes the HPA: tests about rollouts and pod lifecycles need a fixed replica count
+    // (the HPA would scale an idle workload to 2 once its time-scaled window passes).
+    void removeAutoscaler() const;
+
     std::string nodeIp() const { return m_nodeIp; }
     HttpResponse predictThroughNodePort() const;
     LoadGenerator::Options nodePortLoad() const;
