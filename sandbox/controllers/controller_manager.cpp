@@ -5,6 +5,7 @@
 #include "controllers/endpoints_controller.h"
 #include "controllers/event_ttl_controller.h"
 #include "controllers/garbage_collector.h"
+#include "controllers/hpa_controller.h"
 #include "controllers/namespace_controller.h"
 #include "controllers/replicaset_controller.h"
 #include "kubelet/kubelet.h"
@@ -44,6 +45,7 @@ ControllerManager::ControllerManager(ResourceService &service, ControllerManager
     m_namespaces = std::make_unique<NamespaceController>(service, 1);
     m_garbageCollector = std::make_unique<GarbageCollector>(service, workers);
     m_eventTtl = std::make_unique<EventTtlController>(service);
+    m_hpa = std::make_unique<HpaController>(service, *m_metrics, workers);
 }
 
 ControllerManager::~ControllerManager() {
@@ -64,6 +66,7 @@ void ControllerManager::start() {
     m_endpoints->start();
     m_namespaces->start();
     m_eventTtl->startSweeping();
+    m_hpa->start();
     logLine(LogLevel::Info, "controllers started",
             {{"node", m_options.nodeName},
              {"timeScale", m_service.clock().timeScale()},
@@ -76,6 +79,7 @@ void ControllerManager::stop() {
     }
     m_started = false;
     // Writers first, then the kubelet, so no controller acts on a half-stopped node.
+    m_hpa->stop();
     m_deployments->stop();
     m_replicaSets->stop();
     m_endpoints->stop();

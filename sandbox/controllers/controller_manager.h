@@ -1,6 +1,6 @@
 #pragma once
 // Starts and stops everything that acts on its own inside the sandbox: the deployment,
-// replicaset, endpoints, namespace, garbage-collector and event-TTL controllers and the kubelet
+// replicaset, endpoints, namespace, garbage-collector, event-TTL and HPA controllers and the kubelet
 // (with its pod logs and image table). main() makes one; the HTTP layer serves pods/log
 // from podLogs().
 
@@ -23,6 +23,7 @@ class EndpointsController;
 class GarbageCollector;
 class NamespaceController;
 class EventTtlController;
+class HpaController;
 class Kubelet;
 
 struct ControllerManagerOptions {
@@ -66,6 +67,7 @@ private:
     std::unique_ptr<NamespaceController> m_namespaces;
     std::unique_ptr<GarbageCollector> m_garbageCollector;
     std::unique_ptr<EventTtlController> m_eventTtl;
+    std::unique_ptr<HpaController> m_hpa;
     bool m_started = false;
 };
 
