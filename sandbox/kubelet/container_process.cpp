@@ -2,6 +2,7 @@
 
 #include "kubelet/proc_stats.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <csignal>
 #include <cstring>
@@ -9,6 +10,7 @@
 #include <sstream>
 
 #include <fcntl.h>
+#include <linux/close_range.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -26,8 +28,9 @@ bool isExecutableFile(const std::string &path) {
 
 // The child's side between fork and exec: only async-signal-safe calls (the parent is
 // multithreaded), every string prepared before the fork.
-[[noreturn]] void runChild(pid_t parent, int logFd, int nullFd, int errorPipe, const char *dir,
-                           const char *path, char *const *argv, char *const *envp) {
+[[noreturn]] void runChild(pid_t parent, int deathSignal, int logFd, int nullFd, int errorPipe,
+                           int maxFd, const char *dir, const char *path, char *const *argv,
+                           char *const *envp) {
     auto fail = [errorPipe](int stage) {
         const int report[2] = {stage, errno};
         [[maybe_unused]] auto written = ::write(errorPipe, report, sizeof report);
@@ -36,7 +39,7 @@ bool isExecutableFile(const std::string &path) {
     ::setsid();
     // Die with the sandbox, even on SIGKILL; and if the sandbox died before this line the
     // signal would never come, so check the parent is still the one that forked.
-    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+    ::prctl(PR_SET_PDEATHSIG, deathSignal);
     if (::getppid() != parent) {
         ::_exit(137);
     }
@@ -54,6 +57,16 @@ bool isExecutableFile(const std::string &path) {
     if (::dup2(nullFd, STDIN_FILENO) < 0 || ::dup2(logFd, STDOUT_FILENO) < 0 ||
         ::dup2(logFd, STDERR_FILENO) < 0) {
         fail(1);
+    }
+    // The sandbox's own descriptors (listening sockets, the store's files) must not leak
+    // into containers: Asio does not open sockets close-on-exec. Everything above stderr is
+    // closed at exec (the error pipe stays open until then).
+    if (::close_range(3, ~0U, CLOSE_RANGE_CLOEXEC) != 0) {
+        for (int fd = 3; fd < maxFd; ++fd) {
+            if (fd != errorPipe) {
+                ::close(fd);
+            }
+        }
     }
     if (dir[0] != '\0' && ::chdir(dir) != 0) {
         fail(2);
@@ -134,12 +147,13 @@ rf::Result<LaunchedProcess> launchProcess(const LaunchSpec &spec) {
         }
         return rf::fail("cannot prepare the container process: " + why);
     }
+    const int maxFd = static_cast<int>(std::min<long>(::sysconf(_SC_OPEN_MAX), 65536));
     const pid_t parent = ::getpid();
     const pid_t pid = ::fork();
     if (pid == 0) {
         ::close(errorPipe[0]);
-        runChild(parent, logFd, nullFd, errorPipe[1], dir.c_str(), path.c_str(), argv.data(),
-                 envp.data());
+        runChild(parent, spec.deathSignal, logFd, nullFd, errorPipe[1], maxFd, dir.c_str(),
+                 path.c_str(), argv.data(), envp.data());
     }
     const int forkErrno = errno;
     ::close(logFd);

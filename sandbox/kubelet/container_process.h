@@ -21,6 +21,7 @@ struct LaunchSpec {
     std::vector<std::string> env;  // "NAME=value", the whole environment
     std::filesystem::path workingDir;
     std::filesystem::path logFile; // stdout and stderr are appended here (created 0600)
+    int deathSignal = 9;           // PR_SET_PDEATHSIG: SIGKILL; the watchdog asks for SIGTERM
 };
 
 struct LaunchedProcess {

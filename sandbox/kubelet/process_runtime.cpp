@@ -92,6 +92,9 @@ ProcessRuntime::ProcessRuntime(PodRuntimeContext context, ProcessRuntimeOptions 
         }
     }
     std::filesystem::create_directories(m_runDir, ec);
+    m_sessionDir = m_runDir.parent_path() / "sessions";
+    std::filesystem::remove_all(m_sessionDir, ec);
+    std::filesystem::create_directories(m_sessionDir, ec);
     m_models = std::make_unique<TagModelCache>(m_options.binDir / "forecast-train", modelDir);
     m_probes = std::make_unique<ProbeRunner>(m_context.clock);
     loadRecords();
@@ -222,6 +225,7 @@ void ProcessRuntime::restoreContainer(Pod &pod, Container &c, const boost::json:
         c.waitingReason.clear();
         c.tail = ContainerLogTail(record->logFile); // replays this run's output so far
         c.tailing = true;
+        trackSession(c.pid, true);
         c.started = json::boolAt(*status, {"started"}).value_or(false);
         c.ready = json::boolAt(*status, {"ready"}).value_or(false);
         m_context.logs.containerStarted(pod.uid, c.name);
@@ -416,6 +420,7 @@ void ProcessRuntime::forgetPod(std::string_view podUid) {
         for (auto &c : pod.containers) {
             if (c.phase == Phase::Running && c.pid > 0) {
                 signalProcessGroup(c.pid, SIGKILL);
+                trackSession(c.pid, false);
                 if (c.ownChild) {
                     m_reapLater.push_back(c.pid);
                 }

@@ -179,6 +179,8 @@ private:
     void sampleUsage(Pod &pod, Steady now, Outbox &out);
     void tailLogs(Pod &pod, Container &c, bool final);
     void terminateAll();
+    void startWatchdog();
+    void trackSession(pid_t session, bool running) const;
 
     // process_runtime_records.cpp: state records for a sandbox restart.
     void loadRecords();
@@ -188,9 +190,11 @@ private:
 
     PodRuntimeContext m_context;
     ProcessRuntimeOptions m_options;
-    std::filesystem::path m_runDir;    // log files and private working directories
-    bool m_ownRunDir = false;          // a temporary directory removed at shutdown
-    std::filesystem::path m_recordDir; // empty: no stateDir, no records
+    std::filesystem::path m_runDir;     // log files and private working directories
+    bool m_ownRunDir = false;           // a temporary directory removed at shutdown
+    std::filesystem::path m_recordDir;  // empty: no stateDir, no records
+    std::filesystem::path m_sessionDir; // one empty file per live container session (watchdog)
+    pid_t m_watchdog = -1;
     std::unique_ptr<TagModelCache> m_models;
     std::unique_ptr<ProbeRunner> m_probes;
 

@@ -10,6 +10,7 @@
 #include <boost/json/array.hpp>
 
 #include <csignal>
+#include <fstream>
 #include <random>
 #include <sstream>
 
@@ -79,7 +80,44 @@ std::vector<std::string> stringList(const boost::json::array *list) {
 
 } // namespace
 
+// Children a container forks into the background do not inherit PR_SET_PDEATHSIG. The
+// watchdog, a shell started like a container but told SIGTERM (which it traps) when this
+// thread dies, kills every container process group still listed in m_sessionDir: so even a
+// `kill -9` of the sandbox leaves no pod process behind.
+void ProcessRuntime::startWatchdog() {
+    static constexpr const char *kScript =
+        "d=\"$1\"; w=\"\"\n"
+        "trap 'kill \"$w\" 2>/dev/null; for f in \"$d\"/*; do [ -e \"$f\" ] && "
+        "kill -KILL \"-${f##*/}\" 2>/dev/null; done; exit 0' TERM\n"
+        "while :; do sleep 3600 & w=$!; wait \"$w\"; done\n";
+    LaunchSpec spec;
+    spec.argv = {"/bin/sh", "-c", kScript, "forecast-sandbox-watchdog", m_sessionDir.string()};
+    spec.env = {"PATH=/usr/bin:/bin"};
+    spec.logFile = m_runDir.parent_path() / "watchdog.log";
+    spec.deathSignal = SIGTERM;
+    auto launched = launchProcess(spec);
+    if (!launched) {
+        logLine(LogLevel::Warn, "process runtime: no watchdog", {{"error", launched.message()}});
+        return;
+    }
+    m_watchdog = launched->pid;
+}
+
+void ProcessRuntime::trackSession(pid_t session, bool running) const {
+    if (session <= 1 || m_sessionDir.empty()) {
+        return;
+    }
+    const auto file = m_sessionDir / std::to_string(session);
+    std::error_code ec;
+    if (running) {
+        std::ofstream touch(file);
+    } else {
+        std::filesystem::remove(file, ec);
+    }
+}
+
 void ProcessRuntime::monitorLoop() {
+    startWatchdog();
     auto lastSample = std::chrono::steady_clock::now();
     for (;;) {
         Outbox out;
@@ -205,6 +243,7 @@ void ProcessRuntime::launch(Pod &pod, Container &c, Outbox &out) {
     c.killSent = false;
     c.tail = ContainerLogTail(spec.logFile);
     c.tailing = true;
+    trackSession(c.pid, true);
     event(out, pod, "Normal", "Started", "Started container " + c.name, c.name);
     writeRecord(pod, c);
 
@@ -232,6 +271,7 @@ void ProcessRuntime::onExit(Pod &pod, Container &c, const ProcessExit &exit, std
     m_context.logs.containerStopped(pod.uid, c.name);
     if (c.pid > 0) {
         signalProcessGroup(c.pid, SIGKILL); // what the container left behind goes with it
+        trackSession(c.pid, false);
     }
     if (c.hookPid > 0) {
         signalProcessGroup(c.hookPid, SIGKILL);
@@ -488,6 +528,13 @@ void ProcessRuntime::terminateAll() {
             break; // an adopted process we may not signal is left to its owner
         }
         std::this_thread::sleep_for(10ms);
+    }
+    if (m_watchdog > 0) {
+        signalProcessGroup(m_watchdog, SIGKILL);
+        for (int i = 0; i < 500 && !reapChild(m_watchdog); ++i) {
+            std::this_thread::sleep_for(2ms);
+        }
+        m_watchdog = -1;
     }
     out.resync.clear(); // the kubelet is stopping: nothing to sync
     out.events.clear(); // nor to announce

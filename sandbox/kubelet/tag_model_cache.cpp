@@ -12,10 +12,11 @@ namespace sandbox {
 
 namespace {
 
-// Small enough to fit in about a second on a loaded 2-core machine, big enough to look like
-// a model: 3 stores x 4 items over two years (the weekly and yearly season both show).
-constexpr int kStores = 3;
-constexpr int kItems = 4;
+// Small enough to synthesize and fit in about a second on a 2-core machine, big enough to
+// look like a model: 5 stores x 20 items (the ids the manifests' and tests' example requests
+// use, e.g. store 3 item 17) over two years, so the weekly and yearly seasons both show.
+constexpr int kStores = 5;
+constexpr int kItems = 20;
 constexpr int kDays = 730;
 constexpr auto kTrainTimeout = std::chrono::minutes(2);
 
