@@ -36,7 +36,8 @@ bj::object gvk(const GroupVersionKind &kind) {
 // Versions of a group in discovery order: the preferred (first seen) version first.
 std::vector<std::string> versionsOf(const ResourceRegistry &registry, std::string_view group) {
     std::vector<std::string> versions;
-    for (const auto &type : registry.all()) {
+    for (const ResourceType *entry : registry.discoverable()) {
+        const ResourceType &type = *entry;
         if (type.group == group &&
             std::find(versions.begin(), versions.end(), type.version) == versions.end()) {
             versions.push_back(type.version);
@@ -47,7 +48,8 @@ std::vector<std::string> versionsOf(const ResourceRegistry &registry, std::strin
 
 std::vector<std::string> groupsOf(const ResourceRegistry &registry) {
     std::vector<std::string> groups;
-    for (const auto &type : registry.all()) {
+    for (const ResourceType *entry : registry.discoverable()) {
+        const ResourceType &type = *entry;
         if (!type.group.empty() &&
             std::find(groups.begin(), groups.end(), type.group) == groups.end()) {
             groups.push_back(type.group);
@@ -87,7 +89,8 @@ bj::object aggregatedGroup(const ResourceRegistry &registry, const std::string &
     bj::array versions;
     for (const auto &version : versionsOf(registry, group)) {
         bj::array resources;
-        for (const auto &type : registry.all()) {
+        for (const ResourceType *entry : registry.discoverable()) {
+            const ResourceType &type = *entry;
             if (type.group == group && type.version == version) {
                 resources.push_back(aggregatedResource(type));
             }
@@ -247,7 +250,8 @@ std::optional<bj::object> apiResourceList(const ResourceRegistry &registry, std:
                                           std::string_view version) {
     bj::array resources;
     bool served = false;
-    for (const auto &type : registry.all()) {
+    for (const ResourceType *entry : registry.discoverable()) {
+        const ResourceType &type = *entry;
         if (type.group != group || type.version != version) {
             continue;
         }

@@ -74,6 +74,15 @@ HttpResponse handleProxy(const Config &config, const HttpRequest &request, const
 HttpResponse handleSelfSubjectAccessReview(const Config &config, const HttpRequest &request,
                                            const ResourceType &type);
 
+// Kinds without storage of their own (ResourceRegistry::servedOnly): metrics.k8s.io
+// (handlers_metrics.cpp) and autoscaling/v1 HPAs (handlers_hpa_v1.cpp).
+HttpResponse handleServedOnly(const Config &config, HttpRequest &request, const ResourceType &type,
+                              const ResourcePath &path);
+HttpResponse handleMetrics(const Config &config, const HttpRequest &request,
+                           const ResourceType &type, const ResourcePath &path);
+HttpResponse handleConvertedHpa(const Config &config, HttpRequest &request,
+                                const ResourceType &type, const ResourcePath &path);
+
 // Non-resource endpoints (handlers_meta.cpp). Each returns nullopt-like 404 when the path
 // is not one of its own.
 HttpResponse handleVersion(const HttpRequest &request);

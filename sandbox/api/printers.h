@@ -34,6 +34,9 @@ PrinterSpec replicaSetPrinter();
 PrinterSpec hpaPrinter();
 PrinterSpec ingressPrinter();
 PrinterSpec pdbPrinter();
+// metrics.k8s.io (printers_metrics.cpp): NAME, CPU, MEMORY, WINDOW as metrics-server prints.
+PrinterSpec podMetricsPrinter();
+PrinterSpec nodeMetricsPrinter();
 // CustomResourceDefinitions print as the server's default convertor does: NAME, CREATED AT
 // (an RFC 3339 timestamp, not an age).
 PrinterSpec crdPrinter();

@@ -202,6 +202,32 @@ std::vector<ResourceType> builtinTypes() {
     return types;
 }
 
+// Served from memory or by conversion, never stored (see ResourceRegistry::servedOnly).
+std::vector<ResourceType> servedOnlyTypes() {
+    std::vector<ResourceType> types;
+    // autoscaling/v1 is what `kubectl autoscale` writes; objects are stored as v2.
+    types.push_back(
+        Builder("autoscaling", "v1", "HorizontalPodAutoscaler", "horizontalpodautoscalers",
+                "horizontalpodautoscaler")
+            .verbs({"create", "delete", "deletecollection", "get", "list", "patch", "update"})
+            .shortNames({"hpa"})
+            .categories({"all"})
+            .withStatus()
+            .printer(hpaPrinter())
+            .build());
+    // metrics.k8s.io as metrics-server serves it: read-only, no watch.
+    types.push_back(Builder("metrics.k8s.io", "v1beta1", "NodeMetrics", "nodes", "")
+                        .clusterScoped()
+                        .verbs({"get", "list"})
+                        .printer(nodeMetricsPrinter())
+                        .build());
+    types.push_back(Builder("metrics.k8s.io", "v1beta1", "PodMetrics", "pods", "")
+                        .verbs({"get", "list"})
+                        .printer(podMetricsPrinter())
+                        .build());
+    return types;
+}
+
 } // namespace
 
 const SubresourceType *ResourceType::subresource(std::string_view name) const {
@@ -213,17 +239,51 @@ const SubresourceType *ResourceType::subresource(std::string_view name) const {
     return nullptr;
 }
 
-ResourceRegistry::ResourceRegistry(std::vector<ResourceType> types)
-    : m_types(std::move(types)) {}
+ResourceRegistry::ResourceRegistry(std::vector<ResourceType> types,
+                                   std::vector<ResourceType> servedOnly)
+    : m_types(std::move(types))
+    , m_servedOnly(std::move(servedOnly)) {
+    std::vector<bool> placed(m_servedOnly.size(), false);
+    for (std::size_t i = 0; i < m_types.size(); ++i) {
+        m_discoverable.push_back(&m_types[i]);
+        const bool lastOfGroup =
+            i + 1 == m_types.size() || m_types[i + 1].group != m_types[i].group;
+        for (std::size_t k = 0; lastOfGroup && k < m_servedOnly.size(); ++k) {
+            if (!placed[k] && m_servedOnly[k].group == m_types[i].group) {
+                m_discoverable.push_back(&m_servedOnly[k]);
+                placed[k] = true;
+            }
+        }
+    }
+    for (std::size_t k = 0; k < m_servedOnly.size(); ++k) {
+        if (!placed[k]) {
+            m_discoverable.push_back(&m_servedOnly[k]);
+        }
+    }
+}
 
 const ResourceRegistry &ResourceRegistry::builtin() {
-    static const ResourceRegistry registry(builtinTypes());
+    static const ResourceRegistry registry(builtinTypes(), servedOnlyTypes());
     return registry;
+}
+
+bool ResourceRegistry::isServedOnly(const ResourceType &type) const {
+    for (const auto &t : m_servedOnly) {
+        if (&t == &type) {
+            return true;
+        }
+    }
+    return false;
 }
 
 const ResourceType *ResourceRegistry::byResource(std::string_view group, std::string_view version,
                                                  std::string_view resource) const {
     for (const auto &type : m_types) {
+        if (type.group == group && type.version == version && type.resource == resource) {
+            return &type;
+        }
+    }
+    for (const auto &type : m_servedOnly) {
         if (type.group == group && type.version == version && type.resource == resource) {
             return &type;
         }

@@ -67,18 +67,30 @@ public:
     // Every kind the sandbox serves, in discovery order.
     static const ResourceRegistry &builtin();
 
+    // The stored kinds: what the store, the controllers and cascading deletion iterate.
     const std::vector<ResourceType> &all() const { return m_types; }
+    // Kinds served without storage of their own (metrics.k8s.io from PodMetricsStore,
+    // autoscaling/v1 HPAs converted to and from the stored autoscaling/v2 ones).
+    const std::vector<ResourceType> &servedOnly() const { return m_servedOnly; }
+    bool isServedOnly(const ResourceType &type) const;
+    // Everything discovery lists, in discovery order: each served-only kind right after the
+    // stored kinds of its group (so a group's stored version stays the preferred one).
+    const std::vector<const ResourceType *> &discoverable() const { return m_discoverable; }
     const ResourceType *byResource(std::string_view group, std::string_view version,
                                    std::string_view resource) const;
     // apiVersion is "v1" or "apps/v1".
     const ResourceType *byKind(std::string_view apiVersion, std::string_view kind) const;
-    // Group versions in discovery order ("v1" first, then "apps/v1", ...).
+    // byResource searches stored kinds first, then served-only ones.
+    // Group versions in discovery order ("v1" first, then "apps/v1", ...), stored kinds only.
     std::vector<std::string> groupVersions() const;
 
-    explicit ResourceRegistry(std::vector<ResourceType> types);
+    explicit ResourceRegistry(std::vector<ResourceType> types,
+                              std::vector<ResourceType> servedOnly = {});
 
 private:
     std::vector<ResourceType> m_types;
+    std::vector<ResourceType> m_servedOnly;
+    std::vector<const ResourceType *> m_discoverable;
 };
 
 } // namespace sandbox

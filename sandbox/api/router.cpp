@@ -175,6 +175,13 @@ struct ApiRouter::Impl {
         if (!type) {
             return notFoundPath();
         }
+        if (config.registry->isServedOnly(*type)) {
+            if (type->namespaced ? (!resource.name.empty() && resource.ns.empty())
+                                 : !resource.ns.empty()) {
+                return notFoundPath();
+            }
+            return handleServedOnly(config, request, *type, resource);
+        }
         return dispatch(request, *type, resource);
     }
 

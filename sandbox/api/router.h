@@ -14,6 +14,7 @@ namespace sandbox {
 
 class Clock;
 class PodLogs;
+class PodMetricsStore;
 class ResourceRegistry;
 class ResourceService;
 
@@ -22,6 +23,7 @@ struct ApiRouterConfig {
     const ResourceRegistry *registry = nullptr;
     const Clock *clock = nullptr;
     PodLogs *podLogs = nullptr; // pods/log answers 503 without it
+    PodMetricsStore *podMetrics = nullptr; // metrics.k8s.io answers 503 without it
     std::string token;          // bearer token every request but health checks needs
     // Simulated period between BOOKMARK events of watches that asked for them
     // (divided by the clock's time scale).

@@ -147,6 +147,7 @@ rf::Status SandboxApp::start() {
     routerConfig.registry = &registry;
     routerConfig.clock = &d.clock;
     routerConfig.podLogs = &d.controllers->podLogs();
+    routerConfig.podMetrics = &d.controllers->podMetrics();
     routerConfig.token = token.value();
     d.router = std::make_unique<ApiRouter>(std::move(routerConfig));
 

@@ -9,7 +9,9 @@
 //   unknown image:  Pulling --1s--> ErrImagePull --3s--> ImagePullBackOff --10s,20s..300s-->
 //                   Pulling --> ErrImagePull ...
 //
-// All delays are time-scaled. Containers write a few plausible log lines on start and stop.
+// All delays are time-scaled. Containers write a few plausible log lines on start and stop,
+// and running ones publish a small steady usage to PodMetricsStore (so `kubectl top` and the
+// HPA see simulated pods as idle).
 
 #include "kubelet/pod_runtime.h"
 
@@ -52,6 +54,8 @@ private:
     };
     struct Pod {
         std::string uid;
+        std::string ns;   // where its usage is published in PodMetricsStore
+        std::string name;
         std::vector<Container> containers;
         bool stopping = false;
         Steady stopAt{};
@@ -66,6 +70,7 @@ private:
     Duration nextChange(const Pod &pod, Steady now) const;
     void logStart(const Pod &pod, const Container &c);
     void logStop(const Pod &pod, const Container &c);
+    void publishUsage(const Pod &pod);
 
     PodRuntimeContext m_context;
     std::mutex m_mutex;
