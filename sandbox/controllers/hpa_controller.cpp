@@ -135,7 +135,9 @@ void HpaController::setCondition(Pass &pass, std::string_view type, bool status,
 }
 
 SyncResult HpaController::reconcile(Pass &pass) {
-    const Object &spec = *json::objectAt(pass.hpa, {"spec"});
+    static const Object kNoSpec;
+    const Object *specPtr = json::objectAt(pass.hpa, {"spec"});
+    const Object &spec = specPtr != nullptr ? *specPtr : kNoSpec;
     const std::string apiVersion = json::stringAt(spec, {"scaleTargetRef", "apiVersion"});
     const std::string kind = json::stringAt(spec, {"scaleTargetRef", "kind"});
     const std::string targetName = json::stringAt(spec, {"scaleTargetRef", "name"});
@@ -340,7 +342,9 @@ bool HpaController::computeMetrics(Pass &pass) {
 }
 
 std::int32_t HpaController::normalize(Pass &pass, std::int32_t desired) {
-    const Object &spec = *json::objectAt(pass.hpa, {"spec"});
+    static const Object kNoSpec;
+    const Object *specPtr = json::objectAt(pass.hpa, {"spec"});
+    const Object &spec = specPtr != nullptr ? *specPtr : kNoSpec;
     const std::int32_t minReplicas = toInt32(json::intAt(spec, {"minReplicas"}).value_or(1));
     const std::int32_t maxReplicas = toInt32(json::intAt(spec, {"maxReplicas"}).value_or(0));
     hpa::History &h = history(pass.key);
