@@ -170,6 +170,11 @@ std::optional<std::string> findOnPath(const std::string &name) {
 }
 
 fs::path binPath(const std::string &name) {
+    // RF_E2E_BIN_DIR runs the suites against binaries built elsewhere (an install, another
+    // build type) without rebuilding the tests.
+    if (const char *dir = std::getenv("RF_E2E_BIN_DIR"); dir != nullptr && *dir != '\0') {
+        return fs::path(dir) / name;
+    }
     return fs::path(RF_BIN_DIR) / name;
 }
 fs::path sourcePath(const std::string &rel) {

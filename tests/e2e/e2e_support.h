@@ -36,7 +36,8 @@ RunResult run(const std::vector<std::string> &argv, const Env &env = {},
               std::chrono::milliseconds timeout = 60s, const std::string &input = {});
 
 std::optional<std::string> findOnPath(const std::string &name);
-std::filesystem::path binPath(const std::string &name);   // build/bin/<name>
+// build/bin/<name>, or $RF_E2E_BIN_DIR/<name> when that is set.
+std::filesystem::path binPath(const std::string &name);
 std::filesystem::path sourcePath(const std::string &rel); // repository root / rel
 
 // Polls `condition` every `interval` until true or `timeout`; true when it held.
