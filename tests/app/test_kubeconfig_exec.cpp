@@ -11,6 +11,7 @@
 #include <QDateTime>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -150,6 +151,19 @@ private Q_SLOTS:
         auto credentials = rest->credentials->get();
         QVERIFY(credentials.ok());
         QVERIFY(!credentials->expiry.isValid());
+        QVERIFY(rest->credentials->get().ok());
+        QCOMPARE(runs(dir), 1);
+    }
+
+    void goTimestampsWithNanosecondsAndOffsets() {
+        QTemporaryDir dir;
+        auto rest =
+            load(dir, plugin(dir, credential(kV1, "{\"token\":\"t\",\"expirationTimestamp\":"
+                                                  "\"2999-01-01T01:00:00.123456789+01:00\"}")));
+        QVERIFY(rest.ok());
+        auto credentials = rest->credentials->get();
+        QVERIFY2(credentials.ok(), credentials.ok() ? "" : credentials.message().c_str());
+        QCOMPARE(credentials->expiry, QDateTime(QDate(2999, 1, 1), QTime(0, 0, 0, 123), Qt::UTC));
         QVERIFY(rest->credentials->get().ok());
         QCOMPARE(runs(dir), 1);
     }
@@ -431,6 +445,8 @@ private Q_SLOTS:
         writeFile(shell, "#!/bin/sh\nexec sleep 60\n", true);
         QProcessEnvironment environment = cleanEnvironment(dir.path());
         environment.insert(QStringLiteral("SHELL"), shell);
+        QTest::ignoreMessage(QtWarningMsg, QRegularExpression(QStringLiteral(
+                                               "slow-shell did not answer within 500 ms")));
         const QStringList path =
             CredentialPluginPath::searchPath(environment, std::chrono::milliseconds(500));
         QCOMPARE(path, QStringList({"/usr/bin", "/bin"}));
@@ -440,6 +456,8 @@ private Q_SLOTS:
         QTemporaryDir dir;
         QProcessEnvironment environment = cleanEnvironment(dir.path());
         environment.insert(QStringLiteral("SHELL"), dir.filePath(QStringLiteral("no-such-shell")));
+        QTest::ignoreMessage(QtWarningMsg,
+                             QRegularExpression(QStringLiteral("no-such-shell did not start")));
         QCOMPARE(CredentialPluginPath::searchPath(environment), QStringList({"/usr/bin", "/bin"}));
         CredentialPluginPath::clearCache();
     }

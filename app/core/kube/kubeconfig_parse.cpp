@@ -148,7 +148,7 @@ void mergeNamed(QMap<QString, Entry> &into, const YAML::Node &list, const char *
         }
         const QString name = text(item["name"], "name");
         // The first file (and the first entry) defining a name wins the whole entry.
-        if (into.contains(name)) {
+        if (name.isEmpty() || into.contains(name)) {
             continue;
         }
         Entry entry;
