@@ -96,6 +96,14 @@ ApiResult<Upstream> serviceUpstream(const ProxyTarget &target, const boost::json
                                       target.name + "\"");
         }
     }
+    if (target.port.empty()) {
+        // Kubernetes then only matches an unnamed port; a Service with a single (named)
+        // port is meant too, so the sandbox takes that one.
+        const auto *ports = json::arrayAt(service, {"spec", "ports"});
+        if (ports != nullptr && ports->size() == 1 && ports->front().is_object()) {
+            portName = json::stringAt(ports->front().get_object(), {"name"});
+        }
+    }
     const auto *subsets = endpoints ? json::arrayAt(*endpoints, {"subsets"}) : nullptr;
     if (subsets == nullptr || subsets->empty()) {
         return serviceUnavailable("no endpoints available for service \"" + target.name + "\"");

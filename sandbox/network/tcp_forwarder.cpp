@@ -223,7 +223,11 @@ void TcpForwarder::tryBind() {
     if (ec) {
         error_code ignored;
         m_acceptor.close(ignored);
-        const std::string error = std::string(step) + ": " + ec.message();
+        std::string error = std::string(step) + ": " + ec.message();
+        if (ec == asio::error::access_denied && m_spec.port < 1024) {
+            error += " (ports below 1024 need root, CAP_NET_BIND_SERVICE or a lower "
+                     "net.ipv4.ip_unprivileged_port_start)";
+        }
         // The first failure (and any change of reason) is a warning; repeats are debug noise.
         const bool news = m_failedBinds == 0 || error != m_lastError;
         m_lastError = error;
