@@ -17,6 +17,7 @@
 using namespace dashboard;
 using namespace kubeconfig_test;
 
+#ifdef RF_SANDBOX_BINARY
 namespace {
 
 size_t collect(char *data, size_t size, size_t count, void *out) {
@@ -53,6 +54,7 @@ long get(const RestConfig &config, const QByteArray &token, const QString &path,
 }
 
 } // namespace
+#endif
 
 class TestKubeconfigSandbox final : public QObject {
     Q_OBJECT
