@@ -23,6 +23,8 @@
 #include <algorithm>
 #include <array>
 
+#include <fcntl.h>
+
 namespace sandbox {
 
 namespace {
@@ -152,9 +154,17 @@ Outcome forwardTo(const std::string &scheme, const std::string &ip, std::uint16_
         outcome.error = ec;
         return outcome;
     }
+    const tcp::endpoint endpoint(address, port);
+    socket.socket().open(endpoint.protocol(), ec);
+    if (ec) {
+        outcome.error = ec;
+        return outcome;
+    }
+    // Not inherited by pod processes started meanwhile (Asio opens without SOCK_CLOEXEC).
+    const int fd = socket.socket().native_handle();
+    ::fcntl(fd, F_SETFD, ::fcntl(fd, F_GETFD) | FD_CLOEXEC);
     socket.expires_after(kConnectTimeout);
-    socket.async_connect(tcp::endpoint(address, port),
-                         [&](beast::error_code cec) { outcome.error = cec; });
+    socket.async_connect(endpoint, [&](beast::error_code cec) { outcome.error = cec; });
     context.run();
     context.restart();
     if (outcome.error) {

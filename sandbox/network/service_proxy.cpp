@@ -32,6 +32,7 @@ struct ServiceProxy::Impl {
     std::atomic<std::size_t> nextContext{0};
     std::shared_ptr<net::ForwarderCounters> counters = std::make_shared<net::ForwarderCounters>();
     std::vector<WatchId> watches;
+    const ResourceType *servicesType = nullptr;
     bool running = false;
 
     // Control state: touched only on contexts[0]'s thread.
@@ -71,7 +72,46 @@ struct ServiceProxy::Impl {
                 services.erase(key);
             }
             reconcile(key);
+            if (type != WatchEventType::Deleted) {
+                syncLoadBalancerStatus(object);
+            }
         });
+    }
+
+    // A LoadBalancer Service is provisioned on the node IP: status.loadBalancer.ingress says
+    // so (what `kubectl get svc` shows as EXTERNAL-IP). A Service that is no longer of that
+    // type loses the ingress this proxy set. The write comes back as a watch event, which
+    // then finds nothing to do.
+    void syncLoadBalancerStatus(const boost::json::object &svc) {
+        if (!running || servicesType == nullptr) {
+            return;
+        }
+        const bool wanted = json::stringAt(svc, {"spec", "type"}) == "LoadBalancer" &&
+                            serviceSpecOf(svc).has_value();
+        const auto *ingress = json::arrayAt(svc, {"status", "loadBalancer", "ingress"});
+        const bool ours = ingress != nullptr && ingress->size() == 1 &&
+                          ingress->front().is_object() &&
+                          json::stringAt(ingress->front().get_object(), {"ip"}) == options.nodeIp;
+        if (wanted == ours) {
+            return; // in place, or not ours to remove
+        }
+        boost::json::object updated = svc;
+        auto &loadBalancer = json::ensureObject(updated, {"status", "loadBalancer"});
+        if (wanted) {
+            loadBalancer["ingress"] =
+                boost::json::array{boost::json::object{{"ip", options.nodeIp}}};
+        } else {
+            loadBalancer.erase("ingress");
+        }
+        WriteOptions write;
+        write.fieldManager = "forecast-sandbox-service-proxy";
+        auto written = service.update(*servicesType, json::namespaceOf(svc), json::name(svc),
+                                      std::move(updated), write, Subresource::Status);
+        if (!written) {
+            // A conflict means a newer version is on its way as an event: it is tried then.
+            logLine(LogLevel::Debug, "service proxy cannot write the load balancer status",
+                    {{"service", keyOf(svc)}, {"error", written.error().message}});
+        }
     }
 
     void onEndpointsEvent(const WatchEvent &event) {
@@ -105,7 +145,8 @@ struct ServiceProxy::Impl {
     }
 
     static bool sameRole(const ListenerSpec &a, const ListenerSpec &b) {
-        return a.service == b.service && a.portName == b.portName && a.nodePort == b.nodePort;
+        return a.service == b.service && a.portName == b.portName && a.nodePort == b.nodePort &&
+               a.loadBalancer == b.loadBalancer;
     }
 
     // Brings the listeners of one Service in line with its spec and endpoints.
@@ -171,7 +212,7 @@ struct ServiceProxy::Impl {
         for (const auto &[key, forwarder] : forwarders) {
             const ListenerSpec &spec = forwarder->spec();
             next.push_back({spec.service, spec.portName, spec.address, spec.port, spec.nodePort,
-                            forwarder->listening(), forwarder->backendCount(),
+                            spec.loadBalancer, forwarder->listening(), forwarder->backendCount(),
                             forwarder->lastError()});
         }
         std::sort(next.begin(), next.end(), [](const auto &a, const auto &b) {
@@ -216,6 +257,7 @@ rf::Status ServiceProxy::start() {
     if (services == nullptr || endpoints == nullptr) {
         return rf::fail("the registry has no services or endpoints resource");
     }
+    d.servicesType = services;
     const int threads = std::max(1, d.options.threads);
     for (int i = 0; i < threads; ++i) {
         d.contexts.push_back(std::make_unique<asio::io_context>(1));

@@ -1,10 +1,11 @@
 #pragma once
 // The sandbox's kube-proxy: every Service of type ClusterIP, NodePort or LoadBalancer with
-// a clusterIP is served as local TCP listeners — clusterIP:port for each TCP port and, for
-// NodePort and LoadBalancer, nodeIP:nodePort — that forward each connection to a ready
-// endpoint of the Service (its Endpoints object, followed live through watches), round-
-// robin, trying the next ready endpoint when one refuses. Listeners come and go as Services
-// are created, changed and deleted; established connections are left alone, as kube-proxy
+// a clusterIP is served as local TCP listeners — clusterIP:port for each TCP port, for
+// NodePort and LoadBalancer also nodeIP:nodePort, and for LoadBalancer nodeIP:port, which
+// it then reports as status.loadBalancer.ingress (the node is the load balancer) — that forward
+// each connection to a ready endpoint of the Service (its Endpoints object, followed live through
+// watches), round- robin, trying the next ready endpoint when one refuses. Listeners come and go as
+// Services are created, changed and deleted; established connections are left alone, as kube-proxy
 // leaves conntrack entries. A port someone else holds is logged and retried, never fatal.
 //
 // Plain TCP splicing with Boost.Asio on a few threads (network/tcp_forwarder.h); this
@@ -36,6 +37,7 @@ struct ServiceListenerStatus {
     std::string address;
     std::uint16_t port = 0;
     bool nodePort = false;
+    bool loadBalancer = false;
     bool listening = false;    // false while a bind fails (see error) and is retried
     std::size_t endpoints = 0; // ready endpoints connections go to
     std::string error;

@@ -51,9 +51,12 @@ std::vector<ListenerSpec> listenersOf(const std::string &serviceKey, const Servi
         if (port.protocol != "TCP") {
             continue; // UDP and SCTP are not proxied
         }
-        out.push_back({spec.clusterIP, port.port, serviceKey, port.name, false});
+        out.push_back({spec.clusterIP, port.port, serviceKey, port.name, false, false});
         if (withNodePorts && port.nodePort != 0 && !nodeIp.empty()) {
-            out.push_back({nodeIp, port.nodePort, serviceKey, port.name, true});
+            out.push_back({nodeIp, port.nodePort, serviceKey, port.name, true, false});
+        }
+        if (spec.type == "LoadBalancer" && !nodeIp.empty()) {
+            out.push_back({nodeIp, port.port, serviceKey, port.name, false, true});
         }
     }
     return out;

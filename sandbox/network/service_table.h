@@ -45,6 +45,7 @@ struct ListenerSpec {
     std::string service;  // "namespace/name"
     std::string portName; // the Service port's name ("" for a single unnamed port)
     bool nodePort = false;
+    bool loadBalancer = false; // the LoadBalancer address (node IP, Service port)
 
     std::string key() const { return address + ":" + std::to_string(port); }
 };
@@ -53,7 +54,8 @@ struct ListenerSpec {
 std::optional<ServiceSpec> serviceSpecOf(const boost::json::object &service);
 
 // The listeners of a Service: clusterIP:port for every TCP port, plus nodeIp:nodePort for
-// NodePort and LoadBalancer Services.
+// NodePort and LoadBalancer Services, plus nodeIp:port for LoadBalancer Services (the node
+// is their load balancer, as with k3s's servicelb or Docker Desktop).
 std::vector<ListenerSpec> listenersOf(const std::string &serviceKey, const ServiceSpec &spec,
                                       const std::string &nodeIp);
 

@@ -5,6 +5,8 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/write.hpp>
 
+#include <fcntl.h>
+
 namespace sandbox::net {
 
 namespace asio = boost::asio;
@@ -12,6 +14,19 @@ using tcp = asio::ip::tcp;
 using boost::system::error_code;
 
 namespace {
+
+// Pod processes, probes and hooks the sandbox starts must not inherit the proxy's sockets:
+// an inherited copy keeps a listener bound after it is closed, or a spliced connection
+// open after the proxy closed it. Asio opens descriptors without SOCK_CLOEXEC.
+void closeOnExec(int fd) {
+    if (fd >= 0) {
+        ::fcntl(fd, F_SETFD, ::fcntl(fd, F_GETFD) | FD_CLOEXEC);
+    }
+}
+
+const char *kindOf(const ListenerSpec &spec) {
+    return spec.nodePort ? "NodePort" : spec.loadBalancer ? "LoadBalancer" : "ClusterIP";
+}
 
 // One accepted connection spliced to one endpoint: two independent pumps (client to
 // endpoint, endpoint to client), each a read into its own buffer followed by a write of
@@ -47,8 +62,14 @@ private:
         }
         const tcp::endpoint target = (*m_backends)[(m_first + m_attempt) % count];
         const std::size_t attempt = ++m_attempt;
-        error_code ignored;
-        m_backend.close(ignored);
+        error_code ec;
+        m_backend.close(ec);
+        m_backend.open(target.protocol(), ec);
+        if (ec) {
+            connectNext();
+            return;
+        }
+        closeOnExec(m_backend.native_handle());
         m_timer.expires_after(m_connectTimeout);
         m_timer.async_wait([self = shared_from_this(), attempt](const error_code &ec) {
             if (!ec && self->m_attempt == attempt && !self->m_connected) {
@@ -189,9 +210,7 @@ void TcpForwarder::close() {
     m_acceptor.close(ignored);
     if (m_listening) {
         logLine(LogLevel::Info, "service proxy stopped listening",
-                {{"service", m_spec.service},
-                 {"address", m_spec.key()},
-                 {"nodePort", m_spec.nodePort}});
+                {{"service", m_spec.service}, {"address", m_spec.key()}, {"kind", kindOf(m_spec)}});
     }
     m_listening = false;
 }
@@ -208,6 +227,7 @@ void TcpForwarder::tryBind() {
         step = "open";
         m_acceptor.open(endpoint.protocol(), ec);
         if (!ec) {
+            closeOnExec(m_acceptor.native_handle());
             // Ports of connections that just closed (TIME_WAIT) may be bound again at once.
             m_acceptor.set_option(asio::socket_base::reuse_address(true), ec);
             step = "bind";
@@ -235,7 +255,7 @@ void TcpForwarder::tryBind() {
         logLine(news ? LogLevel::Warn : LogLevel::Debug, "service proxy cannot listen, will retry",
                 {{"service", m_spec.service},
                  {"address", m_spec.key()},
-                 {"nodePort", m_spec.nodePort},
+                 {"kind", kindOf(m_spec)},
                  {"error", error},
                  {"attempts", m_failedBinds},
                  {"retryMillis", m_options.bindRetry.count()}});
@@ -250,7 +270,7 @@ void TcpForwarder::tryBind() {
     logLine(LogLevel::Info, "service proxy listening",
             {{"service", m_spec.service},
              {"address", m_spec.key()},
-             {"nodePort", m_spec.nodePort},
+             {"kind", kindOf(m_spec)},
              {"afterFailedAttempts", m_failedBinds}});
     m_failedBinds = 0;
     if (m_onStateChange) {
@@ -293,6 +313,7 @@ void TcpForwarder::onAccept(const error_code &ec, tcp::socket socket) {
         return;
     }
     ++m_counters->accepted;
+    closeOnExec(socket.native_handle());
     const std::size_t count = backendCount();
     const std::size_t first = count == 0 ? 0 : m_next++ % count;
     auto connection =

@@ -318,12 +318,14 @@ TEST(ServiceTable, WhichServicesGetWhichListeners) {
                  {"name":"dns","port":53,"protocol":"UDP","nodePort":30053}]}})"));
     ASSERT_TRUE(spec);
     const auto listeners = listenersOf("ns/web", *spec, "127.0.0.1");
-    ASSERT_EQ(listeners.size(), 2u) << "UDP ports are not proxied";
+    ASSERT_EQ(listeners.size(), 3u) << "UDP ports are not proxied";
     EXPECT_EQ(listeners[0].key(), "127.65.0.9:80");
     EXPECT_FALSE(listeners[0].nodePort);
     EXPECT_EQ(listeners[1].key(), "127.0.0.1:30080");
     EXPECT_TRUE(listeners[1].nodePort);
     EXPECT_EQ(listeners[1].portName, "http");
+    EXPECT_EQ(listeners[2].key(), "127.0.0.1:80") << "the node is the load balancer";
+    EXPECT_TRUE(listeners[2].loadBalancer);
 
     spec->type = "ClusterIP";
     EXPECT_EQ(listenersOf("ns/web", *spec, "127.0.0.1").size(), 1u) << "no NodePort listener";
@@ -338,4 +340,34 @@ TEST(ServiceTable, OnlyReadyTcpEndpointsAreBackends) {
     ASSERT_EQ(backends.size(), 1u);
     EXPECT_EQ(backends.at("http"),
               (std::vector<Backend>{{"127.1.0.2", 5000}, {"127.1.0.3", 5000}}));
+}
+
+TEST_F(ServiceProxyTest, ALoadBalancerServiceIsServedOnTheNodeIp) {
+    TestBackend a("pod-a", podIp(70));
+    ASSERT_TRUE(a.ok());
+    createService(R"({"metadata":{"name":"web"},"spec":{"type":"LoadBalancer",
+        "selector":{"app":"web"},"ports":[{"name":"http","port":18095}]}})");
+    writeEndpoints({{podIp(70), a.port()}});
+    const std::string nodeIp = plan->blockNodeIp();
+    ASSERT_TRUE(waitUntil([&] { return serving(nodeIp, 18095, 1); }));
+    EXPECT_TRUE(listener(nodeIp, 18095)->loadBalancer);
+    auto answer = proxytest::httpGet(nodeIp, 18095);
+    ASSERT_TRUE(answer);
+    EXPECT_EQ(firstLine(proxytest::bodyOf(*answer)), "pod-a");
+    auto ingressIp = [&] {
+        auto svc = service->get(resource("services"), "default", "web");
+        const auto *ingress =
+            svc ? json::arrayAt(*svc, {"status", "loadBalancer", "ingress"}) : nullptr;
+        return ingress != nullptr && !ingress->empty()
+                   ? json::stringAt(ingress->front().as_object(), {"ip"})
+                   : std::string();
+    };
+    ASSERT_TRUE(waitUntil([&] { return ingressIp() == nodeIp; })) << "EXTERNAL-IP is the node";
+
+    // No longer a LoadBalancer: its node address and its ingress go.
+    auto patched = service->patch(resource("services"), "default", "web", PatchType::Merge,
+                                  R"({"spec":{"type":"ClusterIP"}})", WriteOptions{});
+    ASSERT_TRUE(patched.ok()) << patched.error().message;
+    ASSERT_TRUE(waitUntil([&] { return !listener(nodeIp, 18095) && ingressIp().empty(); }));
+    EXPECT_TRUE(waitUntil([&] { return refused(nodeIp, 18095); }));
 }
