@@ -9,6 +9,7 @@
 #include "controllers/namespace_controller.h"
 #include "controllers/replicaset_controller.h"
 #include "kubelet/kubelet.h"
+#include "kubelet/process_runtime.h"
 
 namespace sandbox {
 
@@ -38,6 +39,8 @@ ControllerManager::ControllerManager(ResourceService &service, ControllerManager
         m_kubelet = std::make_unique<Kubelet>(service, *m_logs, *m_metrics, m_images,
                                               m_options.stateDir, m_options.nodeName,
                                               std::max(2, workers * 2));
+        // Images the table maps to `process` run as local processes; the rest are simulated.
+        m_kubelet->addRuntime(std::make_unique<ProcessRuntime>(m_kubelet->runtimeContext()));
     }
     m_replicaSets = std::make_unique<ReplicaSetController>(service, workers);
     m_deployments = std::make_unique<DeploymentController>(service, workers);
