@@ -91,7 +91,11 @@ HttpResponse metricsResponse(const Config &config, const HttpRequest &request,
     const TimePoint now = config.clock->now();
     if (name) {
         if (items.empty()) {
-            return errorResponse(ApiError::notFound(type, *name));
+            // metrics-server names its resources podmetrics/nodemetrics in errors, and a
+            // pod as "namespace/name".
+            ResourceType named = type;
+            named.resource = type.kind == "PodMetrics" ? "podmetrics" : "nodemetrics";
+            return errorResponse(ApiError::notFound(named, *name));
         }
         if (isTable(format.value())) {
             return jsonResponse(200, buildTable(type, items.front(), now, tableOptions),
@@ -153,7 +157,7 @@ HttpResponse handleMetrics(const Config &config, const HttpRequest &request,
     selection.fieldSelector = options->fieldSelector;
     std::optional<std::string> name;
     if (!path.name.empty()) {
-        name = path.name;
+        name = type.namespaced ? path.ns + "/" + path.name : path.name;
         selection = ListOptions{};
         selection.fieldSelector = "metadata.name=" + path.name;
     }

@@ -19,11 +19,11 @@ std::int64_t milliOf(const bj::object &usage, std::string_view resource) {
     return text.empty() ? 0 : quantity::parseMilli(text).value_or(0);
 }
 
-void usageCells(const bj::object *usage, std::int64_t cpuMilli, std::int64_t memoryMilli,
-                const bj::object &object, bj::array &cells) {
-    (void)usage;
+// The quantities as metrics-server prints them: CPU in nanocores, memory BinarySI.
+void usageCells(std::int64_t cpuMilli, std::int64_t memoryMilli, const bj::object &object,
+                bj::array &cells) {
     cells.emplace_back(bj::string(name(object)));
-    cells.emplace_back(bj::string(quantity::formatDecimalMilli(cpuMilli)));
+    cells.emplace_back(bj::string(quantity::formatNanoCores(cpuMilli * 1'000'000)));
     cells.emplace_back(bj::string(quantity::formatBinary(memoryMilli / 1000)));
     cells.emplace_back(bj::string(json::stringAt(object, {"window"})));
 }
@@ -40,13 +40,13 @@ void printPodMetrics(const bj::object &object, Now, bj::array &cells) {
             }
         }
     }
-    usageCells(nullptr, cpu, memory, object, cells);
+    usageCells(cpu, memory, object, cells);
 }
 
 void printNodeMetrics(const bj::object &object, Now, bj::array &cells) {
     const bj::object *usage = json::objectAt(object, {"usage"});
-    usageCells(usage, usage ? milliOf(*usage, "cpu") : 0, usage ? milliOf(*usage, "memory") : 0,
-               object, cells);
+    usageCells(usage ? milliOf(*usage, "cpu") : 0, usage ? milliOf(*usage, "memory") : 0, object,
+               cells);
 }
 
 std::vector<TableColumn> metricsColumns() {

@@ -141,12 +141,13 @@ TEST_F(KubectlTop, AutoscaleThenGetAndDescribeTheHpa) {
     EXPECT_THAT(made.out, HasSubstr("horizontalpodautoscaler.autoscaling/web autoscaled"));
 
     // Written as autoscaling/v1, readable in both versions.
-    EXPECT_EQ(sandbox.kubectlOk({"-n", "shop", "get", "hpa.v1.autoscaling", "web", "-o",
-                                 "jsonpath={.spec.targetCPUUtilizationPercentage}"}),
+    EXPECT_EQ(sandbox.kubectlOk({"-n", "shop", "get", "horizontalpodautoscalers.v1.autoscaling",
+                                 "web", "-o", "jsonpath={.spec.targetCPUUtilizationPercentage}"}),
               "70");
-    EXPECT_EQ(sandbox.kubectlOk({"-n", "shop", "get", "hpa.v2.autoscaling", "web", "-o",
-                                 "jsonpath={.spec.metrics[0].resource.target.averageUtilization}"}),
-              "70");
+    EXPECT_EQ(
+        sandbox.kubectlOk({"-n", "shop", "get", "horizontalpodautoscalers.v2.autoscaling", "web",
+                           "-o", "jsonpath={.spec.metrics[0].resource.target.averageUtilization}"}),
+        "70");
 
     // Once the controller has measured the (idle) pods, the table shows the utilization.
     std::string table;
