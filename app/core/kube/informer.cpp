@@ -39,6 +39,8 @@ Informer::Informer(KubeClient &client, InformerOptions options, QObject *parent)
 }
 
 Informer::~Informer() {
+    // Receivers may be going away with us: no state change is announced from here.
+    blockSignals(true);
     stop();
 }
 

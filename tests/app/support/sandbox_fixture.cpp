@@ -10,6 +10,9 @@
 #include <QProcessEnvironment>
 #include <QTest>
 
+#include <csignal>
+#include <sys/prctl.h>
+
 namespace dashboard::test {
 
 namespace {
@@ -92,6 +95,8 @@ bool SandboxFixture::launch() {
                              QStringLiteral("--port"), QString::number(m_port),
                              QStringLiteral("--time-scale"), QString::number(m_options.timeScale)});
     m_process->setProcessChannelMode(QProcess::MergedChannels);
+    // A test that crashes must not leave its sandbox running.
+    m_process->setChildProcessModifier([] { ::prctl(PR_SET_PDEATHSIG, SIGTERM); });
     m_process->setStandardOutputFile(m_dir.filePath(QStringLiteral("sandbox.log")),
                                      QIODevice::Append);
     m_process->start();
