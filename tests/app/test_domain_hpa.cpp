@@ -30,6 +30,8 @@ class TestDomainHpa final : public QObject {
     Q_OBJECT
 
 private Q_SLOTS:
+    void matchesKubectlGetHpa_data();
+    void matchesKubectlGetHpa();
     void targetsLikeKubectl_data();
     void targetsLikeKubectl();
     void metricValues();
@@ -37,6 +39,57 @@ private Q_SLOTS:
     void health_data();
     void health();
 };
+
+void TestDomainHpa::matchesKubectlGetHpa_data() {
+    QTest::addColumn<QJsonObject>("hpa");
+    QTest::addColumn<QDateTime>("now");
+    QTest::addColumn<QString>("reference");
+    QTest::addColumn<QString>("targets");
+    QTest::addColumn<QString>("minPods");
+    QTest::addColumn<int>("maxPods");
+    QTest::addColumn<int>("replicas");
+    QTest::addColumn<QString>("age");
+    QTest::addColumn<QString>("health");
+
+    // HPAs of a sandbox with its HPA controller and metrics (testdata/domain/hpas.json):
+    // utilization targets, average-value targets with three metrics, and a missing target.
+    const QJsonObject fixture = domain_test::loadFixture(QStringLiteral("hpas.json"));
+    const domain_test::PrintedTable table(fixture.value(QLatin1String("kubectlOutput")).toArray());
+    for (const QJsonObject &hpa : domain_test::items(fixture)) {
+        const QString name =
+            hpa.value(QLatin1String("metadata")).toObject().value(QLatin1String("name")).toString();
+        const int row = table.find(QStringLiteral("NAME"), name);
+        QVERIFY(row >= 0);
+        QString targets = table.cell(row, QStringLiteral("TARGETS"));
+        // The sandbox keeps spec quantities as written ("0.5"); a real API server stores
+        // and kubectl prints them canonically ("500m"), which is what the dashboard shows.
+        targets.replace(QStringLiteral("/0.5,"), QStringLiteral("/500m,"));
+        static const QHash<QString, QString> health{
+            {QStringLiteral("api"), QStringLiteral("Healthy")},
+            {QStringLiteral("crasher"), QStringLiteral("Healthy")},
+            {QStringLiteral("ghost"), QStringLiteral("Failed")}};
+        QTest::newRow(qPrintable(name))
+            << hpa << domain_test::printedAt(fixture)
+            << table.cell(row, QStringLiteral("REFERENCE")) << targets
+            << table.cell(row, QStringLiteral("MINPODS"))
+            << table.cell(row, QStringLiteral("MAXPODS")).toInt()
+            << table.cell(row, QStringLiteral("REPLICAS")).toInt()
+            << table.cell(row, QStringLiteral("AGE")) << health.value(name);
+    }
+}
+
+void TestDomainHpa::matchesKubectlGetHpa() {
+    QFETCH(QJsonObject, hpa);
+    QFETCH(QDateTime, now);
+    const HpaSummary h = summarizeHpa(hpa, now);
+    QTEST(h.reference, "reference");
+    QTEST(h.targets, "targets");
+    QTEST(h.minReplicasText, "minPods");
+    QTEST(h.maxReplicas, "maxPods");
+    QTEST(h.currentReplicas, "replicas");
+    QTEST(h.age, "age");
+    QTEST(healthName(h.health), "health");
+}
 
 void TestDomainHpa::targetsLikeKubectl_data() {
     QTest::addColumn<QString>("hpa");

@@ -153,7 +153,9 @@ void classify(HpaSummary &h) {
         return set(Health::Failed, able->message.isEmpty() ? able->reason : able->message);
     if (active && active->isFalse())
         return set(Health::Warning, active->message.isEmpty() ? active->reason : active->message);
-    if (limited && limited->isTrue())
+    // Held at maxReplicas (or by a scale-up limit) the load may outgrow the workload; resting
+    // at minReplicas (TooFewReplicas) is the normal quiet state.
+    if (limited && limited->isTrue() && limited->reason != QLatin1String("TooFewReplicas"))
         return set(Health::Warning,
                    limited->message.isEmpty() ? limited->reason : limited->message);
     if (h.conditions.isEmpty())

@@ -2,6 +2,8 @@
 // The HPA panel: the TARGETS text exactly as `kubectl get hpa` prints it for autoscaling/v2
 // (formatHPAMetrics: "cpu: 45%/70%, memory: 20%/80%", "<unknown>/70%", "… + 1 more..."),
 // and each metric's current value against its target as numbers for the panel and chart.
+// Health: AbleToScale False is a failure; ScalingActive False or a ScalingLimited other than
+// resting at minReplicas is a warning.
 
 #include "core/domain/condition.h"
 #include "core/domain/health.h"
