@@ -4,11 +4,13 @@
 
 #include "kubelet/probe_runner.h"
 
+#include "cli/certificates.h"
 #include "util/clock.h"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/read_until.hpp>
+#include <boost/asio/ssl.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/streambuf.hpp>
 #include <boost/asio/write.hpp>
@@ -23,6 +25,7 @@
 #include <functional>
 #include <map>
 #include <mutex>
+#include <stdexcept>
 #include <thread>
 #include <vector>
 
@@ -141,6 +144,80 @@ private:
     std::mutex m_mutex;
     std::map<std::string, int> m_hits;
     std::string m_lastRequest;
+};
+
+// HTTPS on 127.0.0.1:<ephemeral> with a certificate the prober cannot verify (it must not
+// try): every request gets 200.
+class TlsTestServer {
+public:
+    TlsTestServer()
+        : m_tls(asio::ssl::context::tls_server)
+        , m_acceptor(m_io, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0)) {
+        auto material = generateTlsMaterial();
+        if (!material.ok()) {
+            throw std::runtime_error(material.message());
+        }
+        m_tls.use_certificate_chain(asio::buffer(material->serverCertificatePem));
+        m_tls.use_private_key(asio::buffer(material->serverKeyPem), asio::ssl::context::pem);
+        accept();
+        m_thread = std::thread([this] { m_io.run(); });
+    }
+    ~TlsTestServer() {
+        m_io.stop();
+        m_thread.join();
+    }
+    int port() const { return m_acceptor.local_endpoint().port(); }
+    std::atomic<int> requests{0};
+
+private:
+    struct Connection : std::enable_shared_from_this<Connection> {
+        Connection(tcp::socket s, asio::ssl::context &tls, TlsTestServer &owner)
+            : stream(std::move(s), tls)
+            , server(owner) {}
+        void start() {
+            stream.async_handshake(asio::ssl::stream_base::server,
+                                   [self = shared_from_this()](boost::system::error_code ec) {
+                                       if (!ec) {
+                                           self->read();
+                                       }
+                                   });
+        }
+        void read() {
+            asio::async_read_until(
+                stream, buffer, "\r\n\r\n",
+                [self = shared_from_this()](boost::system::error_code ec, std::size_t) {
+                    if (ec) {
+                        return;
+                    }
+                    ++self->server.requests;
+                    asio::async_write(
+                        self->stream,
+                        asio::buffer(std::string_view("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n"
+                                                      "Connection: close\r\n\r\nok")),
+                        [self](boost::system::error_code, std::size_t) {
+                            boost::system::error_code ignored;
+                            self->stream.next_layer().shutdown(tcp::socket::shutdown_both, ignored);
+                        });
+                });
+        }
+        asio::ssl::stream<tcp::socket> stream;
+        asio::streambuf buffer;
+        TlsTestServer &server;
+    };
+
+    void accept() {
+        m_acceptor.async_accept([this](boost::system::error_code ec, tcp::socket socket) {
+            if (!ec) {
+                std::make_shared<Connection>(std::move(socket), m_tls, *this)->start();
+            }
+            accept();
+        });
+    }
+
+    asio::io_context m_io;
+    asio::ssl::context m_tls;
+    tcp::acceptor m_acceptor;
+    std::thread m_thread;
 };
 
 // A port nothing listens on (bound once, then closed).
@@ -318,6 +395,33 @@ TEST_F(ProbeRunnerTest, FollowsSameHostRedirectsAndStopsAfterTen) {
         return loops.sawFailure("Readiness probe failed: Get \"" + url("/loop") +
                                 "\": stopped after 10 redirects");
     }));
+}
+
+TEST_F(ProbeRunnerTest, HttpsIsSpokenWithoutVerifyingTheCertificate) {
+    TlsTestServer tls;
+    const auto id =
+        runner.add(target(R"({"name":"app","readinessProbe":{"httpGet":{"path":"/health",
+        "scheme":"HTTPS","port":)" +
+                          std::to_string(tls.port()) + R"(},"periodSeconds":1}})"),
+                   recorder.callback());
+    EXPECT_TRUE(waitUntil([&] { return runner.state(id).ready; })) << runner.state(id).lastFailure;
+    EXPECT_GE(tls.requests.load(), 1);
+    runner.remove(id);
+
+    // HTTPS against a plain HTTP port fails the probe.
+    Recorder plain;
+    const auto wrong =
+        runner.add(target(R"({"name":"app","readinessProbe":{"httpGet":{"path":"/health",
+        "scheme":"HTTPS","port":)" +
+                          port() + R"(},"periodSeconds":1}})"),
+                   plain.callback());
+    const std::string prefix =
+        "Readiness probe failed: Get \"https://127.0.0.1:" + port() + "/health\": ";
+    EXPECT_TRUE(waitUntil([&] {
+        const auto failures = plain.failures();
+        return !failures.empty() && failures.front().rfind(prefix, 0) == 0;
+    })) << runner.state(wrong).lastFailure;
+    EXPECT_FALSE(runner.state(wrong).ready);
 }
 
 TEST_F(ProbeRunnerTest, TcpSocketProbe) {
