@@ -5,7 +5,7 @@ PRESET ?= default
 BUILD_DIR ?= build
 CTEST_PARALLEL ?= 2
 
-.PHONY: all deps configure build test demo bench clean format
+.PHONY: all deps configure build test demo demo-api bench clean format
 
 all: build
 
@@ -23,6 +23,10 @@ test: build
 
 demo: build
 	@scripts/demo
+
+# forecast-api alone: train the demo model, serve it, show /model and a /predict answer.
+demo-api: build
+	@scripts/demo-api
 
 bench: build
 	@bench/run-all
