@@ -305,7 +305,8 @@ void ProcessRuntime::prepareLaunch(Pod &pod, Container &c, Outbox &out) {
     }
     auto env = resolveContainerEnv(
         m_context.service, pod.object, c.spec,
-        EnvContext{pod.podIP, json::stringAt(pod.object, {"spec", "nodeName"}), "127.0.0.1"});
+        EnvContext{pod.podIP, json::stringAt(pod.object, {"spec", "nodeName"}),
+                   json::stringAt(pod.object, {"status", "hostIP"}, "127.0.0.1")});
     if (!env) {
         configError("CreateContainerConfigError", env.message());
         return;

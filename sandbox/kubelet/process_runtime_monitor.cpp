@@ -402,7 +402,7 @@ void ProcessRuntime::beginStop(Pod &pod, Container &c, StopReason reason, std::i
         return;
     }
     c.hookPid = launched->pid;
-    c.hookUntil = c.killAt; // SIGTERM once the hook exits, at the latest at the deadline
+    // SIGTERM once the hook exits (hookUntil stays now), at the latest at the deadline.
 }
 
 void ProcessRuntime::advanceStop(Pod &, Container &c, Steady now) {
