@@ -2,6 +2,105 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>CommandLine</name>
+    <message>
+        <source>Watch a retail-forecast Deployment on Kubernetes: rollout, pods, ReplicaSets, autoscaling and events, the way kubectl reports them.</source>
+        <translation>监视 Kubernetes 上的 retail-forecast Deployment：上线进度、Pod、ReplicaSet、自动扩缩和事件，与 kubectl 的报告方式一致。</translation>
+    </message>
+    <message>
+        <source>Show this help and exit.</source>
+        <translation>显示本帮助并退出。</translation>
+    </message>
+    <message>
+        <source>Show the version and exit.</source>
+        <translation>显示版本并退出。</translation>
+    </message>
+    <message>
+        <source>Kubeconfig file to use instead of KUBECONFIG or ~/.kube/config.</source>
+        <translation>要使用的 kubeconfig 文件，代替 KUBECONFIG 或 ~/.kube/config。</translation>
+    </message>
+    <message>
+        <source>file</source>
+        <translation>文件</translation>
+    </message>
+    <message>
+        <source>Kubeconfig context to use.</source>
+        <translation>要使用的 kubeconfig 上下文。</translation>
+    </message>
+    <message>
+        <source>name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <source>Namespace of the workload (default: the context&apos;s).</source>
+        <translation>工作负载所在的命名空间（默认：上下文的命名空间）。</translation>
+    </message>
+    <message>
+        <source>namespace</source>
+        <translation>命名空间</translation>
+    </message>
+    <message>
+        <source>Deployment to watch (default: retail-forecast-api).</source>
+        <translation>要监视的 Deployment（默认：retail-forecast-api）。</translation>
+    </message>
+    <message>
+        <source>Start a local forecast-sandbox and connect to it.</source>
+        <translation>启动本地 forecast-sandbox 并连接到它。</translation>
+    </message>
+    <message>
+        <source>With --sandbox: leave the sandbox running on exit.</source>
+        <translation>与 --sandbox 一起使用：退出时让沙箱继续运行。</translation>
+    </message>
+    <message>
+        <source>Render the window once data has loaded, save it as PNG and exit.</source>
+        <translation>数据加载完成后渲染窗口，保存为 PNG 并退出。</translation>
+    </message>
+    <message>
+        <source>Seconds to wait for data before saving the screenshot anyway (default 20).</source>
+        <translation>等待数据的秒数，超时后仍会保存截图（默认 20）。</translation>
+    </message>
+    <message>
+        <source>seconds</source>
+        <translation>秒数</translation>
+    </message>
+    <message>
+        <source>User interface language, e.g. en or zh_CN.</source>
+        <translation>界面语言，例如 en 或 zh_CN。</translation>
+    </message>
+    <message>
+        <source>language</source>
+        <translation>语言</translation>
+    </message>
+    <message>
+        <source>Try --help.</source>
+        <translation>请尝试 --help。</translation>
+    </message>
+    <message>
+        <source>Unexpected argument: %1</source>
+        <translation>意外的参数：%1</translation>
+    </message>
+    <message>
+        <source>--deployment needs a name.</source>
+        <translation>--deployment 需要一个名称。</translation>
+    </message>
+    <message>
+        <source>--screenshot-timeout needs a whole number of seconds, at least 1.</source>
+        <translation>--screenshot-timeout 需要一个整数秒数，至少为 1。</translation>
+    </message>
+    <message>
+        <source>Cannot write the screenshot to %1: the folder %2 does not exist.</source>
+        <translation>无法将截图写入 %1：目录 %2 不存在。</translation>
+    </message>
+    <message>
+        <source>--keep-sandbox only makes sense with --sandbox.</source>
+        <translation>--keep-sandbox 只能与 --sandbox 一起使用。</translation>
+    </message>
+    <message>
+        <source>--sandbox writes its own kubeconfig: do not combine it with --kubeconfig.</source>
+        <translation>--sandbox 会写入自己的 kubeconfig：请勿与 --kubeconfig 同时使用。</translation>
+    </message>
+</context>
+<context>
     <name>SandboxLauncher</name>
     <message>
         <source>forecast-sandbox was not found next to forecast-dashboard (%1) or on PATH. Build it (ninja forecast-sandbox) or install the retail-forecast package.</source>
@@ -728,6 +827,89 @@ Ctrl+Q：退出</translation>
     <message>
         <source>No translation for &quot;%1&quot;; showing English. Available: en, %2.</source>
         <translation>没有“%1”的翻译；将显示英文。可用语言：en、%2。</translation>
+    </message>
+</context>
+<context>
+    <name>dashboard::WindowProblem</name>
+    <message>
+        <source>No kubeconfig was found, so there is no cluster to connect to.</source>
+        <translation>未找到 kubeconfig，因此没有可连接的集群。</translation>
+    </message>
+    <message>
+        <source>Start the dashboard with --kubeconfig FILE, set KUBECONFIG, create ~/.kube/config, or run forecast-dashboard --sandbox to use a local sandbox cluster.</source>
+        <translation>请使用 --kubeconfig FILE 启动仪表盘、设置 KUBECONFIG、创建 ~/.kube/config，或运行 forecast-dashboard --sandbox 以使用本地沙箱集群。</translation>
+    </message>
+    <message>
+        <source>The kubeconfig cannot be used.</source>
+        <translation>无法使用该 kubeconfig。</translation>
+    </message>
+    <message>
+        <source>Fix the file named above (kubectl config view shows how kubectl reads it), pick another context above, or start with --kubeconfig FILE. Press F5 to load it again.</source>
+        <translation>请修正上面指出的文件（kubectl config view 可显示 kubectl 如何读取它）、在上方选择其他上下文，或使用 --kubeconfig FILE 启动。按 F5 重新加载。</translation>
+    </message>
+    <message>
+        <source>The local sandbox cluster could not be started.</source>
+        <translation>无法启动本地沙箱集群。</translation>
+    </message>
+    <message>
+        <source>Build forecast-sandbox (ninja forecast-sandbox) or install the retail-forecast package, then start forecast-dashboard --sandbox again. To use a real cluster, start with --kubeconfig FILE instead.</source>
+        <translation>请构建 forecast-sandbox（ninja forecast-sandbox）或安装 retail-forecast 软件包，然后重新运行 forecast-dashboard --sandbox。如需使用真实集群，请改用 --kubeconfig FILE 启动。</translation>
+    </message>
+    <message>
+        <source>The cluster&apos;s API server cannot be reached.</source>
+        <translation>无法访问集群的 API 服务器。</translation>
+    </message>
+    <message>
+        <source>Check that the cluster is running and that the server address in the kubeconfig is right (VPN, proxy, firewall). The dashboard keeps trying and shows the workload as soon as the server answers.</source>
+        <translation>请检查集群是否正在运行，以及 kubeconfig 中的服务器地址是否正确（VPN、代理、防火墙）。仪表盘会持续重试，服务器一有响应就会显示工作负载。</translation>
+    </message>
+    <message>
+        <source>The cluster rejected the credentials (401 Unauthorized).</source>
+        <translation>集群拒绝了凭据（401 Unauthorized）。</translation>
+    </message>
+    <message>
+        <source>The token or certificate has expired or was revoked. Log in again (for example with your cloud provider&apos;s get-credentials command) or fix the user in the kubeconfig, then press F5.</source>
+        <translation>令牌或证书已过期或已被吊销。请重新登录（例如使用云服务商的 get-credentials 命令）或修正 kubeconfig 中的用户，然后按 F5。</translation>
+    </message>
+    <message>
+        <source>You are not allowed to read the Deployment &quot;%1&quot; in namespace &quot;%2&quot; (403 Forbidden).</source>
+        <translation>你无权读取命名空间“%2”中的 Deployment“%1”（403 Forbidden）。</translation>
+    </message>
+    <message>
+        <source>Ask a cluster administrator for a Role that allows get, list and watch on deployments, replicasets, pods, horizontalpodautoscalers and events in this namespace, or switch to a context that has it.</source>
+        <translation>请向集群管理员申请一个 Role，允许在此命名空间中对 deployments、replicasets、pods、horizontalpodautoscalers 和 events 执行 get、list 和 watch，或切换到拥有这些权限的上下文。</translation>
+    </message>
+    <message>
+        <source>The cluster answered with an error (HTTP %1).</source>
+        <translation>集群返回了错误（HTTP %1）。</translation>
+    </message>
+    <message>
+        <source>The dashboard keeps trying. If the error persists, check the API server&apos;s health (kubectl get --raw /readyz).</source>
+        <translation>仪表盘会持续重试。如果错误一直存在，请检查 API 服务器的健康状况（kubectl get --raw /readyz）。</translation>
+    </message>
+    <message>
+        <source>The namespace &quot;%1&quot; does not exist on this cluster.</source>
+        <translation>此集群中不存在命名空间“%1”。</translation>
+    </message>
+    <message>
+        <source>The Deployment &quot;%1&quot; was looked for in namespace &quot;%2&quot;.</source>
+        <translation>在命名空间“%2”中查找了 Deployment“%1”。</translation>
+    </message>
+    <message>
+        <source>Enter the right namespace above (kubectl get namespaces lists them), or create the workload with kubectl apply -f manifests/k8s/. The window updates as soon as it exists.</source>
+        <translation>请在上方输入正确的命名空间（kubectl get namespaces 可列出所有命名空间），或使用 kubectl apply -f manifests/k8s/ 创建工作负载。工作负载一旦存在，窗口就会立即更新。</translation>
+    </message>
+    <message>
+        <source>There is no Deployment &quot;%1&quot; in namespace &quot;%2&quot;.</source>
+        <translation>命名空间“%2”中没有 Deployment“%1”。</translation>
+    </message>
+    <message>
+        <source>The namespace exists, but it has no Deployment of that name.</source>
+        <translation>该命名空间存在，但其中没有这个名称的 Deployment。</translation>
+    </message>
+    <message>
+        <source>Check the name with kubectl get deployments -n %1 and enter it above, or create the workload with kubectl apply -f manifests/k8s/. The window updates as soon as it exists.</source>
+        <translation>请用 kubectl get deployments -n %1 核对名称并在上方输入，或使用 kubectl apply -f manifests/k8s/ 创建工作负载。工作负载一旦存在，窗口就会立即更新。</translation>
     </message>
 </context>
 <context>
