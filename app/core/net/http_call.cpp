@@ -3,6 +3,7 @@
 #include "net/call_channel.h"
 
 #include <QCoreApplication>
+#include <QElapsedTimer>
 #include <QEvent>
 #include <QPointer>
 
@@ -11,6 +12,8 @@ namespace dashboard {
 namespace {
 
 const QEvent::Type kDeliverEvent = static_cast<QEvent::Type>(QEvent::registerEventType());
+// How long one delivery event may keep the receiver's thread busy.
+constexpr qint64 kSliceMs = 8;
 
 } // namespace
 
@@ -65,6 +68,22 @@ bool HttpCall::event(QEvent *event) {
     return true;
 }
 
+void HttpCall::requeue(std::deque<CallDelivery> rest) {
+    std::lock_guard lock(m_channel->mutex);
+    if (m_channel->cancelled.load()) {
+        return;
+    }
+    // What is left goes before anything that arrived meanwhile, to keep the order.
+    while (!rest.empty()) {
+        m_channel->queue.push_front(std::move(rest.back()));
+        rest.pop_back();
+    }
+    if (!m_channel->eventPosted) {
+        m_channel->eventPosted = true;
+        QCoreApplication::postEvent(this, new QEvent(kDeliverEvent));
+    }
+}
+
 void HttpCall::drain() {
     std::deque<CallDelivery> batch;
     {
@@ -72,35 +91,60 @@ void HttpCall::drain() {
         m_channel->eventPosted = false;
         batch.swap(m_channel->queue);
     }
+    // A burst (the initial ADDED events of thousands of objects) is handed out in slices
+    // of a few milliseconds, so the receiver's event loop keeps painting and ticking.
+    QElapsedTimer budget;
+    budget.start();
     // A slot may cancel or even delete this call: check before every emission.
     QPointer<HttpCall> self(this);
-    for (CallDelivery &delivery : batch) {
+    while (!batch.empty()) {
         if (!self || m_channel->cancelled.load()) {
             return;
         }
+        if (budget.elapsed() >= kSliceMs) {
+            requeue(std::move(batch));
+            return;
+        }
+        CallDelivery &delivery = batch.front();
         switch (delivery.kind) {
         case CallDelivery::Kind::Started:
             Q_EMIT responseStarted(delivery.httpCode, delivery.headers);
             break;
-        case CallDelivery::Kind::Lines:
-            for (const QByteArray &line : std::as_const(delivery.lines)) {
+        case CallDelivery::Kind::Lines: {
+            qsizetype next = 0;
+            for (; next < delivery.lines.size(); ++next) {
                 if (!self || m_channel->cancelled.load()) {
                     return;
                 }
-                Q_EMIT lineReceived(line);
+                if (next % 32 == 31 && budget.elapsed() >= kSliceMs) {
+                    break;
+                }
+                Q_EMIT lineReceived(delivery.lines.at(next));
+            }
+            if (next < delivery.lines.size()) {
+                if (!self) {
+                    return;
+                }
+                delivery.lines.remove(0, next);
+                requeue(std::move(batch));
+                return;
             }
             break;
+        }
         case CallDelivery::Kind::Chunk:
             Q_EMIT dataReceived(delivery.chunk);
             break;
-        case CallDelivery::Kind::Finished:
+        case CallDelivery::Kind::Finished: {
             m_finished = true;
-            Q_EMIT finished(delivery.result);
+            const HttpResult result = std::move(delivery.result);
+            Q_EMIT finished(result);
             if (self) {
                 deleteLater();
             }
             return;
         }
+        }
+        batch.pop_front();
     }
 }
 

@@ -10,11 +10,13 @@
 
 #include <QObject>
 
+#include <deque>
 #include <memory>
 
 namespace dashboard {
 
 struct CallChannel;
+struct CallDelivery;
 
 class HttpCall final : public QObject {
     Q_OBJECT
@@ -46,6 +48,7 @@ private:
     friend class HttpEngine;
     HttpCall(std::shared_ptr<CallChannel> channel, QObject *context);
     void drain();
+    void requeue(std::deque<CallDelivery> rest);
 
     std::shared_ptr<CallChannel> m_channel;
     bool m_finished = false;
