@@ -244,6 +244,17 @@ void ProcessRuntime::restoreContainer(Pod &pod, Container &c, const boost::json:
         killSession(record->pid);
         removeRecord(pod, c);
     }
+    // The last run's output is still in its log file: it becomes the run `kubectl logs`
+    // (and, after the restart, `--previous`) shows.
+    const auto lastLog =
+        m_runDir / pod.uid / (c.name + "-" + std::to_string(c.restartCount) + ".log");
+    std::error_code ec;
+    if (c.everStarted && std::filesystem::is_regular_file(lastLog, ec)) {
+        m_context.logs.containerStarted(pod.uid, c.name);
+        ContainerLogTail(lastLog).poll(
+            [&](std::string_view line) { m_context.logs.append(pod.uid, c.name, line); }, true);
+        m_context.logs.containerStopped(pod.uid, c.name);
+    }
     if (const auto *running = json::objectAt(*status, {"state", "running"})) {
         // The process ended with the previous sandbox (PDEATHSIG): a restart, as after a
         // node reboot, without back-off.

@@ -430,7 +430,7 @@ void ProcessRuntime::tailLogs(Pod &pod, Container &c, bool final) {
                 final);
 }
 
-void ProcessRuntime::sampleUsage(Pod &pod, Steady now, Outbox &) {
+void ProcessRuntime::sampleUsage(Pod &pod, Steady now, Outbox &out) {
     PodUsage usage;
     usage.namespaceName = pod.ns;
     usage.name = pod.name;
@@ -439,10 +439,12 @@ void ProcessRuntime::sampleUsage(Pod &pod, Steady now, Outbox &) {
     usage.window = std::chrono::duration_cast<std::chrono::milliseconds>(
         pod.lastSample ? now - *pod.lastSample : Duration(m_options.samplePeriod));
     bool complete = false;
+    bool running = false;
     for (auto &c : pod.containers) {
         if (c.phase != Phase::Running || c.pid <= 0) {
             continue;
         }
+        running = true;
         const auto tree = readProcessTree(c.pid);
         if (!tree) {
             continue;
@@ -468,9 +470,14 @@ void ProcessRuntime::sampleUsage(Pod &pod, Steady now, Outbox &) {
             complete = true;
         }
     }
+    const bool hadSample = pod.lastSample.has_value();
     pod.lastSample = now;
     if (complete && !pod.stopped) {
         m_context.metrics.publish(std::move(usage));
+    } else if (!running && hadSample) {
+        // Nothing runs (crash-looping, finished): no usage, as metrics-server reports none.
+        out.forgetMetrics.emplace_back(pod.ns, pod.name);
+        pod.lastSample.reset();
     }
 }
 

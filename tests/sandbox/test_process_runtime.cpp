@@ -414,6 +414,9 @@ TEST_F(ProcessPods, ARestartedKubeletRestartsContainersWhoseProcessesAreGone) {
     EXPECT_EQ(json::stringAt(containerStatus("survivor"), {"lastState", "terminated", "reason"}),
               "Unknown");
     EXPECT_TRUE(hasEvent("SandboxChanged", "Pod sandbox changed"));
+    // The run before the restart is kept from its log file.
+    EXPECT_NE(logText("survivor", true).find("run"), std::string::npos)
+        << logText("survivor", true);
     const auto second = pidOf("survivor");
     ASSERT_TRUE(second.has_value());
     EXPECT_NE(*second, *first);
