@@ -5,7 +5,7 @@
     <name>CommandLine</name>
     <message>
         <source>Watch a retail-forecast Deployment on Kubernetes: rollout, pods, ReplicaSets, autoscaling and events, the way kubectl reports them.</source>
-        <translation>监视 Kubernetes 上的 retail-forecast Deployment：上线进度、Pod、ReplicaSet、自动扩缩和事件，与 kubectl 的报告方式一致。</translation>
+        <translation>监视 Kubernetes 上的 retail-forecast Deployment：上线、Pod、ReplicaSet、自动扩缩和事件，呈现方式与 kubectl 一致。</translation>
     </message>
     <message>
         <source>Show this help and exit.</source>
@@ -17,7 +17,7 @@
     </message>
     <message>
         <source>Kubeconfig file to use instead of KUBECONFIG or ~/.kube/config.</source>
-        <translation>要使用的 kubeconfig 文件，代替 KUBECONFIG 或 ~/.kube/config。</translation>
+        <translation>要使用的 kubeconfig 文件（代替 KUBECONFIG 或 ~/.kube/config）。</translation>
     </message>
     <message>
         <source>file</source>
@@ -57,7 +57,7 @@
     </message>
     <message>
         <source>Seconds to wait for data before saving the screenshot anyway (default 20).</source>
-        <translation>等待数据的秒数，超时后仍会保存截图（默认 20）。</translation>
+        <translation>等待数据加载的秒数，超时后照常保存截图（默认 20）。</translation>
     </message>
     <message>
         <source>seconds</source>
@@ -127,7 +127,7 @@
     <name>dashboard</name>
     <message>
         <source>Watch a retail-forecast Deployment on Kubernetes: rollout, pods, ReplicaSets, autoscaling and events, the way kubectl reports them.</source>
-        <translation>监视 Kubernetes 上的 retail-forecast Deployment：上线进度、Pod、ReplicaSet、自动扩缩和事件，与 kubectl 的报告方式一致。</translation>
+        <translation>监视 Kubernetes 上的 retail-forecast Deployment：上线、Pod、ReplicaSet、自动扩缩和事件，呈现方式与 kubectl 一致。</translation>
     </message>
     <message>
         <source>Show this help and exit.</source>
@@ -139,7 +139,7 @@
     </message>
     <message>
         <source>Kubeconfig file to use instead of KUBECONFIG or ~/.kube/config.</source>
-        <translation>要使用的 kubeconfig 文件，代替 KUBECONFIG 或 ~/.kube/config。</translation>
+        <translation>要使用的 kubeconfig 文件（代替 KUBECONFIG 或 ~/.kube/config）。</translation>
     </message>
     <message>
         <source>file</source>
@@ -179,7 +179,7 @@
     </message>
     <message>
         <source>Seconds to wait for data before saving the screenshot anyway (default 20).</source>
-        <translation>等待数据的秒数，超时后仍会保存截图（默认 20）。</translation>
+        <translation>等待数据加载的秒数，超时后照常保存截图（默认 20）。</translation>
     </message>
     <message>
         <source>seconds</source>
@@ -444,7 +444,7 @@ From: %2</source>
     </message>
     <message>
         <source>TARGETS as kubectl get hpa prints it.</source>
-        <translation>kubectl get hpa 输出的 TARGETS。</translation>
+        <translation>与 kubectl get hpa 输出一致的 TARGETS。</translation>
     </message>
     <message>
         <source>spec.minReplicas: the autoscaler never goes below this.</source>
@@ -456,7 +456,7 @@ From: %2</source>
     </message>
     <message>
         <source>status.currentReplicas: pods the autoscaler last saw.</source>
-        <translation>status.currentReplicas：自动扩缩器最近一次看到的 Pod 数。</translation>
+        <translation>status.currentReplicas：自动扩缩器最近一次观察到的 Pod 数。</translation>
     </message>
     <message>
         <source>status.desiredReplicas: what the autoscaler asks for now.</source>
@@ -478,11 +478,11 @@ From: %2</source>
     </message>
     <message>
         <source>The autoscaler wants the maximum: it cannot add more pods.</source>
-        <translation>自动扩缩器要求的已是最大值：无法再增加 Pod。</translation>
+        <translation>自动扩缩器要求的副本数已达上限：无法再增加 Pod。</translation>
     </message>
     <message>
         <source>%1: %2 (%3)</source>
-        <translation>%1：%2（%3）</translation>
+        <translation>%1: %2 (%3)</translation>
     </message>
     <message>
         <source>The autoscaler has not reported conditions yet.</source>
@@ -521,7 +521,7 @@ From: %2</source>
     </message>
     <message>
         <source>&amp;Problems only</source>
-        <translation>仅显示有问题的(&amp;P)</translation>
+        <translation>仅显示有问题的 Pod(&amp;P)</translation>
     </message>
     <message>
         <source>Show only pods that are failing or need a look.</source>
@@ -643,7 +643,7 @@ Ctrl+Q：退出</translation>
     </message>
     <message>
         <source>All %1 pods are healthy: no pod has a problem to show.</source>
-        <translation>全部 %1 个 Pod 都健康：没有需要显示的问题 Pod。</translation>
+        <translation>全部 %1 个 Pod 均健康：没有需要显示的问题。</translation>
     </message>
     <message>
         <source>No pod matches the filter &quot;%1&quot;. Press Esc in the filter to clear it.</source>
@@ -675,7 +675,7 @@ Ctrl+Q：退出</translation>
     </message>
     <message>
         <source>%1 of %2 shown</source>
-        <translation>显示 %1 / %2 个</translation>
+        <translation>已显示 %1 个（共 %2 个）</translation>
     </message>
     <message>
         <source>%1, of which %2 with problems</source>
@@ -964,11 +964,11 @@ Ctrl+Q：退出</translation>
     </message>
     <message>
         <source>%1: %2</source>
-        <translation>%1：%2</translation>
+        <translation>%1: %2</translation>
     </message>
     <message>
         <source>%1: %2 (%3)</source>
-        <translation>%1：%2（%3）</translation>
+        <translation>%1: %2 (%3)</translation>
     </message>
     <message>
         <source>No conditions reported yet.</source>
