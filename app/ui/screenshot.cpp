@@ -1,0 +1,96 @@
+#include "ui/screenshot.h"
+
+#include "ui/main_window.h"
+
+#include <QCoreApplication>
+#include <QFileInfo>
+#include <QImageWriter>
+#include <QPixmap>
+#include <QSet>
+
+namespace dashboard {
+
+namespace {
+
+// Long enough for the views to lay out the rows that just arrived and the chart to draw.
+constexpr int kSettleMs = 600;
+
+} // namespace
+
+Screenshot::Screenshot(MainWindow *window, QString path, int timeoutMs, QObject *parent)
+    : QObject(parent)
+    , m_window(window)
+    , m_path(std::move(path)) {
+    m_timeout.setSingleShot(true);
+    m_timeout.setInterval(timeoutMs);
+    connect(&m_timeout, &QTimer::timeout, this, [this] { capture(false); });
+    m_settle.setSingleShot(true);
+    m_settle.setInterval(kSettleMs);
+    connect(&m_settle, &QTimer::timeout, this, [this] { capture(true); });
+}
+
+void Screenshot::start() {
+    connect(m_window, &MainWindow::settled, this, &Screenshot::settle);
+    m_timeout.start();
+    if (m_window->isSettled())
+        settle();
+}
+
+void Screenshot::settle() {
+    if (!m_done && !m_settle.isActive())
+        m_settle.start();
+}
+
+void Screenshot::capture(bool complete) {
+    if (m_done)
+        return;
+    m_done = true;
+    m_timeout.stop();
+    m_settle.stop();
+    const QImage image = m_window->grab().toImage();
+    QString error;
+    m_result.complete = complete;
+    m_result.saved = savePng(image, m_path, &error);
+    if (!m_result.saved)
+        m_result.message = tr("Cannot save the screenshot to %1: %2").arg(m_path, error);
+    else if (!complete)
+        m_result.message =
+            tr("The data did not load within %1 s; saved what the window showed to %2.")
+                .arg(m_timeout.interval() / 1000)
+                .arg(QFileInfo(m_path).absoluteFilePath());
+    else
+        m_result.message = tr("Saved the window (%1×%2 pixels) to %3.")
+                               .arg(image.width())
+                               .arg(image.height())
+                               .arg(QFileInfo(m_path).absoluteFilePath());
+    Q_EMIT finished(m_result);
+}
+
+bool Screenshot::savePng(const QImage &image, const QString &path, QString *error) {
+    if (image.isNull()) {
+        *error = tr("the window could not be rendered");
+        return false;
+    }
+    QImageWriter writer(path, "png");
+    if (!writer.write(image)) {
+        *error = writer.errorString();
+        return false;
+    }
+    return true;
+}
+
+int Screenshot::distinctColours(const QImage &image, int limit) {
+    QSet<QRgb> colours;
+    const QImage rgb = image.convertToFormat(QImage::Format_RGB32);
+    for (int y = 0; y < rgb.height(); y += 2) {
+        const auto *line = reinterpret_cast<const QRgb *>(rgb.constScanLine(y));
+        for (int x = 0; x < rgb.width(); x += 2) {
+            colours.insert(line[x]);
+            if (colours.size() >= limit)
+                return int(colours.size());
+        }
+    }
+    return int(colours.size());
+}
+
+} // namespace dashboard
