@@ -247,7 +247,8 @@ std::vector<std::string> workloadPods(SyncClient &client) {
                                               "/pods?labelSelector=" + kSelector);
     if (response.status != 200)
         return names;
-    for (auto &item : bj::parse(response.body).as_object().at("items").as_array())
+    const bj::value parsed = bj::parse(response.body);
+    for (const auto &item : parsed.at("items").as_array())
         names.push_back(bj::value_to<std::string>(item.at("metadata").at("name")));
     return names;
 }
