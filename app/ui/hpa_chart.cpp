@@ -62,13 +62,14 @@ HpaChart::HpaChart(QWidget *parent)
     m_replicaAxis->setRange(0, 4);
     m_cpuAxis->setRange(0, 100);
 
+    // Created in legend order: replicas, CPU, then the CPU target.
+    m_replicas << makeSeries(tr("Replicas"), m_replicaAxis);
+    m_cpu << makeSeries(tr("CPU utilization"), m_cpuAxis);
     m_cpuTarget->setName(tr("CPU target"));
     m_chart->addSeries(m_cpuTarget);
     m_cpuTarget->attachAxis(m_time);
     m_cpuTarget->attachAxis(m_cpuAxis);
     m_cpuTarget->setVisible(false);
-    m_replicas << makeSeries(tr("Replicas"), m_replicaAxis);
-    m_cpu << makeSeries(tr("CPU utilization"), m_cpuAxis);
     const QDateTime now = QDateTime::currentDateTime();
     m_time->setRange(now, now.addMSecs(kMinimumSpanMs));
     applyPalette();

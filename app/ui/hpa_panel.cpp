@@ -48,12 +48,12 @@ HpaPanel::HpaPanel(QWidget *parent)
     m_title->setFont(bold);
     m_title->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_targets->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_targets->setWordWrap(true);
     m_targets->setToolTip(tr("TARGETS as kubectl get hpa prints it."));
 
     auto *titleRow = new QHBoxLayout;
     titleRow->addWidget(m_dot);
     titleRow->addWidget(m_title, 1);
-    titleRow->addWidget(m_targets);
 
     auto *figures = new QHBoxLayout;
     figures->setSpacing(4);
@@ -84,6 +84,7 @@ HpaPanel::HpaPanel(QWidget *parent)
     layout->setContentsMargins(10, 8, 10, 8);
     layout->setSpacing(6);
     layout->addLayout(titleRow);
+    layout->addWidget(m_targets);
     layout->addWidget(m_details);
     layout->addWidget(m_placeholder);
     layout->addWidget(m_chart, 1);

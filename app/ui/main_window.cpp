@@ -132,8 +132,8 @@ void MainWindow::buildUi() {
     m_hpaPanel = new HpaPanel(m_topSplitter);
     m_hpaPanel->setMinimumWidth(300);
     m_topSplitter->addWidget(m_hpaPanel);
-    m_topSplitter->setStretchFactor(0, 3);
-    m_topSplitter->setStretchFactor(1, 2);
+    m_topSplitter->setStretchFactor(0, 5);
+    m_topSplitter->setStretchFactor(1, 3);
 
     m_bottomTabs = new QTabWidget(m_mainSplitter);
     m_bottomTabs->setObjectName(QStringLiteral("bottomTabs"));
@@ -297,7 +297,7 @@ void MainWindow::buildActions() {
 
 void MainWindow::applyDefaultColumnWidths() {
     // NAME, READY, STATUS, RESTARTS, LAST TERMINATION, AGE, IP, NODE
-    setWidths(m_podsView, {30, 6, 15, 13, 22, 7, 13});
+    setWidths(m_podsView, {31, 5, 13, 10, 17, 6, 11});
     // LAST SEEN, TYPE, REASON, OBJECT, MESSAGE
     setWidths(m_eventsView, {14, 8, 18, 32});
     // REVISION, NAME, IMAGE, CHANGE CAUSE, DESIRED, CURRENT, READY, AGE

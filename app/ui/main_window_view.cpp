@@ -142,8 +142,12 @@ void MainWindow::recordHistory(const QDateTime &now) {
     const QList<QJsonObject> hpas = feed->autoscalers();
     if (!hpas.isEmpty()) {
         const HpaSummary hpa = summarizeHpa(hpas.first(), now);
-        sample.replicas = hpa.currentReplicas;
-        sample.desired = hpa.desiredReplicas;
+        // An HPA that has not reported yet says 0 replicas: the Deployment knows better.
+        const bool reported = hpa.currentReplicas > 0 || !hpa.conditions.isEmpty();
+        sample.replicas =
+            reported ? hpa.currentReplicas : summarizeDeployment(feed->deployment(), now).current;
+        if (reported)
+            sample.desired = hpa.desiredReplicas;
         for (const HpaMetric &metric : hpa.metrics) {
             if (metric.name == QLatin1String("cpu") && metric.isPercent() && metric.current)
                 sample.cpuPercent = metric.current;

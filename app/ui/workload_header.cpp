@@ -69,7 +69,8 @@ WorkloadHeader::WorkloadHeader(QWidget *parent)
     auto *details = new QHBoxLayout;
     details->setSpacing(6);
     addDetail(details, tr("Image"));
-    details->addWidget(m_image, 3);
+    m_image->setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Preferred);
+    details->addWidget(m_image, 1);
     details->addSpacing(14);
     addDetail(details, tr("Version"));
     details->addWidget(m_version);
