@@ -998,15 +998,4 @@ Ctrl+Q：退出</translation>
         <translation>未设置 KUBECONFIG（或其指向的文件都不存在），且 %1 不存在。</translation>
     </message>
 </context>
-<context>
-    <name>main</name>
-    <message>
-        <source>Fix the file, or choose another with --kubeconfig.</source>
-        <translation>请修正该文件，或使用 --kubeconfig 选择其他文件。</translation>
-    </message>
-    <message>
-        <source>Choose a context with --context, or try --sandbox for a local cluster.</source>
-        <translation>请使用 --context 选择上下文，或尝试使用 --sandbox 启动本地集群。</translation>
-    </message>
-</context>
 </TS>
