@@ -257,6 +257,15 @@ void printRow(const std::string &what, const std::string &three, const std::stri
     std::printf("| %-44s | %-22s | %-22s |\n", what.c_str(), three.c_str(), many.c_str());
 }
 
+// Set while the sandbox runs, so an interrupted or timed-out run does not leave it behind.
+volatile pid_t g_sandboxPid = -1;
+
+void onTerminate(int signal) {
+    if (g_sandboxPid > 0)
+        kill(g_sandboxPid, SIGTERM);
+    _exit(128 + signal);
+}
+
 } // namespace
 
 int main(int argc, char **argv) {
@@ -269,6 +278,9 @@ int main(int argc, char **argv) {
         std::fprintf(stderr, "dashboard-core-bench: %s\n", error->c_str());
         return 1;
     }
+    g_sandboxPid = sandbox.pid();
+    std::signal(SIGTERM, onTerminate);
+    std::signal(SIGINT, onTerminate);
     const std::string kubeconfig = sandbox.kubeconfigPath();
     std::string error;
     auto endpoint = readKubeconfig(kubeconfig, error);
