@@ -474,8 +474,8 @@ private Q_SLOTS:
 #ifdef RF_BIN_DIR
         const QString binary = QStringLiteral(RF_BIN_DIR "/forecast-dashboard");
 #else
-        const QString binary = QCoreApplication::applicationDirPath() +
-                               QStringLiteral("/../../bin/forecast-dashboard");
+        const QString binary =
+            QCoreApplication::applicationDirPath() + QStringLiteral("/forecast-dashboard");
 #endif
         if (!QFileInfo(binary).isExecutable())
             QSKIP("forecast-dashboard is not built in this build tree");
