@@ -297,9 +297,9 @@ void MainWindow::buildActions() {
 
 void MainWindow::applyDefaultColumnWidths() {
     // NAME, READY, STATUS, RESTARTS, LAST TERMINATION, AGE, IP, NODE
-    setWidths(m_podsView, {31, 5, 13, 10, 17, 6, 11});
+    setWidths(m_podsView, {36, 5, 12, 9, 15, 6, 11});
     // LAST SEEN, TYPE, REASON, OBJECT, MESSAGE
-    setWidths(m_eventsView, {14, 8, 18, 32});
+    setWidths(m_eventsView, {14, 8, 18, 38});
     // REVISION, NAME, IMAGE, CHANGE CAUSE, DESIRED, CURRENT, READY, AGE
     setWidths(m_replicaSetsView, {8, 32, 30, 28, 8, 8, 7});
 }
