@@ -1,5 +1,6 @@
 #include "api/defaults.h"
 
+#include "util/base64.h"
 #include "util/json_util.h"
 
 #include <boost/json/array.hpp>
@@ -202,8 +203,23 @@ void namespaceObject(Object &object, bool) {
     setIfAbsent(status, "phase", "Active");
 }
 
+// stringData is write-only: the API server folds it into data (base64) on every write, a
+// stringData key winning over the same data key, and never stores or returns it.
 void secret(Object &object, bool) {
     setIfAbsent(object, "type", "Opaque");
+    auto it = object.find("stringData");
+    if (it == object.end()) {
+        return;
+    }
+    if (it->value().is_object()) {
+        Object &data = json::ensureObject(object, {"data"});
+        for (const auto &[key, value] : it->value().as_object()) {
+            if (value.is_string()) {
+                data[key] = base64Encode(value.as_string());
+            }
+        }
+    }
+    object.erase("stringData");
 }
 
 void endpoints(Object &object, bool) {

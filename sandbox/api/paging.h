@@ -21,7 +21,5 @@ std::string encodeContinueToken(const ContinueToken &token);
 // 400 BadRequest for a token that is not one of ours.
 ApiResult<ContinueToken> decodeContinueToken(std::string_view text);
 
-std::string base64UrlEncode(std::string_view data);
-bool base64UrlDecode(std::string_view text, std::string &out);
 
 } // namespace sandbox

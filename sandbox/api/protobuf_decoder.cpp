@@ -1,6 +1,7 @@
 #include "api/protobuf_decoder.h"
 
 #include "api/protobuf_wire.h"
+#include "util/base64.h"
 #include "util/clock.h"
 
 #include <boost/json/array.hpp>
@@ -25,32 +26,6 @@ using protobuf::WireType;
 
 constexpr std::string_view kMagic("k8s\0", 4);
 
-std::string base64(std::string_view bytes) {
-    static constexpr char kTable[] =
-        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    std::string out;
-    out.reserve((bytes.size() + 2) / 3 * 4);
-    std::size_t i = 0;
-    auto byte = [&](std::size_t k) {
-        return static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[k]));
-    };
-    for (; i + 3 <= bytes.size(); i += 3) {
-        const std::uint32_t v = byte(i) << 16 | byte(i + 1) << 8 | byte(i + 2);
-        out += kTable[v >> 18];
-        out += kTable[(v >> 12) & 63];
-        out += kTable[(v >> 6) & 63];
-        out += kTable[v & 63];
-    }
-    const std::size_t rest = bytes.size() - i;
-    if (rest > 0) {
-        const std::uint32_t v = byte(i) << 16 | (rest == 2 ? byte(i + 1) << 8 : 0);
-        out += kTable[v >> 18];
-        out += kTable[(v >> 12) & 63];
-        out += rest == 2 ? kTable[(v >> 6) & 63] : '=';
-        out += '=';
-    }
-    return out;
-}
 
 bool isLengthDelimitedKind(ValueKind kind) {
     return kind != ValueKind::Int32 && kind != ValueKind::Int64 && kind != ValueKind::Bool;
@@ -246,7 +221,7 @@ private:
         if (field.kind == ValueKind::MapString) {
             value = bj::string(valueBytes);
         } else if (field.kind == ValueKind::MapBytes) {
-            value = base64(valueBytes);
+            value = base64Encode(valueBytes);
         } else if (!convert(ValueKind::Quantity, valueBytes, value)) {
             return fail(schema, field, m_detail);
         }
@@ -265,7 +240,7 @@ private:
             out = bj::string(payload);
             return true;
         case ValueKind::Bytes:
-            out = base64(payload);
+            out = base64Encode(payload);
             return true;
         case ValueKind::Quantity:
             return quantity(payload, out);

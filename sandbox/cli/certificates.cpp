@@ -230,13 +230,5 @@ rf::Result<std::string> ensureToken(const std::filesystem::path &stateDir) {
     return token;
 }
 
-std::string base64Encode(const std::string &bytes) {
-    std::string out(4 * ((bytes.size() + 2) / 3) + 1, '\0');
-    int n = EVP_EncodeBlock(reinterpret_cast<unsigned char *>(out.data()),
-                            reinterpret_cast<const unsigned char *>(bytes.data()),
-                            static_cast<int>(bytes.size()));
-    out.resize(static_cast<std::size_t>(n));
-    return out;
-}
 
 } // namespace sandbox

@@ -28,7 +28,5 @@ rf::Result<TlsMaterial> ensureTlsMaterial(const std::filesystem::path &stateDir)
 // Random bearer token (32 bytes from OpenSSL's CSPRNG, hex): stateDir/token, made once.
 rf::Result<std::string> ensureToken(const std::filesystem::path &stateDir);
 
-// Base64 of a byte string (for certificate-authority-data).
-std::string base64Encode(const std::string &bytes);
 
 } // namespace sandbox

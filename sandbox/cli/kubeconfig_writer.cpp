@@ -2,6 +2,7 @@
 
 #include "cli/certificates.h"
 #include "cli/secure_files.h"
+#include "util/base64.h"
 #include "util/yaml_json.h"
 
 #include <boost/json/array.hpp>

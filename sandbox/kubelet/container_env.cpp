@@ -1,5 +1,7 @@
 #include "kubelet/container_env.h"
 
+#include "api/quantity.h"
+#include "util/base64.h"
 #include "util/json_util.h"
 
 #include <boost/json/serialize.hpp>
@@ -57,110 +59,15 @@ std::string expand(std::string_view input, const std::map<std::string, std::stri
     return out;
 }
 
-// ---- base64 (Secret data) ----
-
-std::optional<std::string> decodeBase64(std::string_view text, std::size_t &badByte) {
-    auto value = [](char c) -> int {
-        if (c >= 'A' && c <= 'Z')
-            return c - 'A';
-        if (c >= 'a' && c <= 'z')
-            return c - 'a' + 26;
-        if (c >= '0' && c <= '9')
-            return c - '0' + 52;
-        if (c == '+')
-            return 62;
-        if (c == '/')
-            return 63;
-        return -1;
-    };
-    std::string out;
-    std::uint32_t bits = 0;
-    int count = 0;
-    std::size_t i = 0;
-    for (; i < text.size() && text[i] != '='; ++i) {
-        const int v = value(text[i]);
-        if (v < 0) {
-            badByte = i;
-            return std::nullopt;
-        }
-        bits = (bits << 6) | static_cast<std::uint32_t>(v);
-        if (++count == 4) {
-            out.push_back(static_cast<char>((bits >> 16) & 0xff));
-            out.push_back(static_cast<char>((bits >> 8) & 0xff));
-            out.push_back(static_cast<char>(bits & 0xff));
-            bits = 0;
-            count = 0;
-        }
-    }
-    const std::size_t padding = text.size() - i;
-    if (count == 1 || (count == 0 && padding > 0) ||
-        (count > 0 && padding != 0 && padding != static_cast<std::size_t>(4 - count))) {
-        badByte = i > 0 ? i - (count == 1 ? 1 : 0) : 0;
-        return std::nullopt;
-    }
-    for (std::size_t j = i; j < text.size(); ++j) {
-        if (text[j] != '=') {
-            badByte = j;
-            return std::nullopt;
-        }
-    }
-    if (count == 2) {
-        out.push_back(static_cast<char>((bits >> 4) & 0xff));
-    } else if (count == 3) {
-        out.push_back(static_cast<char>((bits >> 10) & 0xff));
-        out.push_back(static_cast<char>((bits >> 2) & 0xff));
-    }
-    return out;
-}
-
 // ---- resource quantities (resourceFieldRef) ----
 
 // A resource.Quantity as a number of base units ("500m" -> 0.5, "1Gi" -> 1073741824).
 std::optional<long double> parseQuantity(std::string_view text) {
-    std::size_t end = 0;
-    while (end < text.size() &&
-           (std::isdigit(static_cast<unsigned char>(text[end])) || text[end] == '.' ||
-            ((text[end] == '+' || text[end] == '-') && end == 0))) {
-        ++end;
-    }
-    if (end == 0) {
+    const std::optional<std::int64_t> milli = quantity::parseMilli(text);
+    if (!milli) {
         return std::nullopt;
     }
-    long double number = 0;
-    try {
-        number = std::stold(std::string(text.substr(0, end)));
-    } catch (...) {
-        return std::nullopt;
-    }
-    const std::string_view suffix = text.substr(end);
-    static const std::map<std::string_view, long double> multipliers{
-        {"", 1.0L},
-        {"n", 1e-9L},
-        {"u", 1e-6L},
-        {"m", 1e-3L},
-        {"k", 1e3L},
-        {"M", 1e6L},
-        {"G", 1e9L},
-        {"T", 1e12L},
-        {"P", 1e15L},
-        {"E", 1e18L},
-        {"Ki", 1024.0L},
-        {"Mi", 1048576.0L},
-        {"Gi", 1073741824.0L},
-        {"Ti", 1099511627776.0L},
-        {"Pi", 1125899906842624.0L},
-        {"Ei", 1152921504606846976.0L}};
-    if (const auto it = multipliers.find(suffix); it != multipliers.end()) {
-        return number * it->second;
-    }
-    if (suffix.size() >= 2 && (suffix[0] == 'e' || suffix[0] == 'E')) {
-        try {
-            return number * std::pow(10.0L, std::stoi(std::string(suffix.substr(1))));
-        } catch (...) {
-            return std::nullopt;
-        }
-    }
-    return std::nullopt;
+    return static_cast<long double>(*milli) / 1000.0L;
 }
 
 std::optional<long double> quantityAt(const bj::object &container, std::string_view section,
@@ -416,7 +323,7 @@ public:
                     continue;
                 }
                 std::size_t badByte = 0;
-                auto decoded = decodeBase64(raw, badByte);
+                auto decoded = base64Decode(raw, badByte);
                 if (!decoded) {
                     return rf::fail("couldn't decode key " + std::string(entry.key()) +
                                     " in Secret " + m_ns + "/" + name +

@@ -4,6 +4,7 @@
 #include "cli/certificates.h"
 #include "cli/command_line.h"
 #include "cli/kubeconfig_writer.h"
+#include "util/base64.h"
 #include "util/yaml_json.h"
 
 #include <boost/json/serialize.hpp>

@@ -38,6 +38,9 @@ const ResourceType &services() {
 const ResourceType &namespaces() {
     return T("", "v1", "namespaces");
 }
+const ResourceType &secrets() {
+    return T("", "v1", "secrets");
+}
 const ResourceType &configmaps() {
     return T("", "v1", "configmaps");
 }
@@ -256,6 +259,25 @@ TEST_F(ServiceTest, CreateErrors) {
     mustCreate(configmaps(), configmap("c"));
     auto duplicate = service->create(configmaps(), "demo", configmap("c"), write);
     EXPECT_EQ(duplicate.message(), "configmaps \"c\" already exists");
+}
+
+TEST_F(ServiceTest, SecretStringDataIsFoldedIntoDataOnEveryWrite) {
+    // "admin" and "s3cret" in base64; stringData wins over the same data key.
+    const object created =
+        mustCreate(secrets(), parse(R"({"metadata":{"name":"db"},"data":{"USER":"cm9vdA=="},)"
+                                    R"("stringData":{"USER":"admin","PASSWORD":"s3cret"}})"));
+    EXPECT_EQ(S(created, {"data", "USER"}), "YWRtaW4=");
+    EXPECT_EQ(S(created, {"data", "PASSWORD"}), "czNjcmV0");
+    EXPECT_FALSE(created.contains("stringData"));
+    EXPECT_EQ(S(created, {"type"}), "Opaque");
+
+    object update = created;
+    update["stringData"] = parse(R"({"TOKEN":"t"})");
+    auto updated = service->update(secrets(), "demo", "db", update, write);
+    ASSERT_TRUE(updated.ok()) << updated.message();
+    EXPECT_EQ(S(*updated, {"data", "TOKEN"}), "dA==");
+    EXPECT_EQ(S(*updated, {"data", "USER"}), "YWRtaW4=");
+    EXPECT_FALSE(updated->contains("stringData"));
 }
 
 TEST_F(ServiceTest, GenerateName) {
