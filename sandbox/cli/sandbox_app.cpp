@@ -121,7 +121,9 @@ rf::Status SandboxApp::start() {
     }
     ControllerManagerOptions controllerOptions;
     controllerOptions.imagesFile = d.options.imagesFile;
-    controllerOptions.stateDir = stateDir;
+    // Absolute: pod processes run in their own working directories, and paths the runtime
+    // hands them (per-tag model files) must not depend on where the sandbox was started.
+    controllerOptions.stateDir = std::filesystem::absolute(stateDir);
     auto controllers = ControllerManager::create(*d.service, controllerOptions);
     if (!controllers.ok()) {
         return controllers.error();
