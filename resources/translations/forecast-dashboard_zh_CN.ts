@@ -73,7 +73,7 @@
     </message>
     <message>
         <source>Try --help.</source>
-        <translation>请尝试 --help。</translation>
+        <translation>请使用 --help 查看用法。</translation>
     </message>
     <message>
         <source>Unexpected argument: %1</source>
@@ -195,7 +195,7 @@
     </message>
     <message>
         <source>Try --help.</source>
-        <translation>请尝试 --help。</translation>
+        <translation>请使用 --help 查看用法。</translation>
     </message>
     <message>
         <source>Unexpected argument: %1</source>
@@ -283,7 +283,7 @@
     </message>
     <message>
         <source>The Deployment &quot;%1&quot; was looked for in namespace &quot;%2&quot;.</source>
-        <translation>在命名空间“%2”中查找了 Deployment“%1”。</translation>
+        <translation>已在命名空间“%2”中查找 Deployment“%1”。</translation>
     </message>
     <message>
         <source>Enter the right namespace above (kubectl get namespaces lists them), or create the workload with kubectl apply -f manifests/k8s/. The window updates as soon as it exists.</source>
@@ -893,7 +893,7 @@ Ctrl+Q：退出</translation>
     </message>
     <message>
         <source>The Deployment &quot;%1&quot; was looked for in namespace &quot;%2&quot;.</source>
-        <translation>在命名空间“%2”中查找了 Deployment“%1”。</translation>
+        <translation>已在命名空间“%2”中查找 Deployment“%1”。</translation>
     </message>
     <message>
         <source>Enter the right namespace above (kubectl get namespaces lists them), or create the workload with kubectl apply -f manifests/k8s/. The window updates as soon as it exists.</source>
