@@ -176,6 +176,38 @@ private Q_SLOTS:
         QCOMPARE(informer.items().keys(), QStringList{key(QStringLiteral("pre-1"))});
     }
 
+    // The keep predicate narrows where selectors cannot (the dashboard's events): rejected
+    // objects never enter the cache, and one that stops matching leaves it.
+    void keepPredicateNarrowsTheCacheAndFollowsChanges() {
+        QVERIFY(
+            createConfigMap(QStringLiteral("keep-a"), QStringLiteral("keep"), QStringLiteral("yes"))
+                .ok());
+        QVERIFY(
+            createConfigMap(QStringLiteral("keep-b"), QStringLiteral("keep"), QStringLiteral("no"))
+                .ok());
+        InformerOptions options = optionsFor(QStringLiteral("keep"));
+        options.keep = [](const QJsonObject &object) {
+            return object.value(QLatin1String("data")).toObject().value(QLatin1String("key")) ==
+                   QLatin1String("yes");
+        };
+        Informer informer(*m_client, options);
+        informer.start();
+        QTRY_VERIFY_WITH_TIMEOUT(informer.isSynced(), 60000);
+        QCOMPARE(informer.items().keys(), QStringList{key(QStringLiteral("keep-a"))});
+        QTRY_COMPARE_WITH_TIMEOUT(informer.state(), Informer::ConnectionState::Connected, 60000);
+
+        auto patch = [&](const QString &name, const char *body) {
+            return waitForResult([&](KubeCallback done) {
+                return m_client->patch(resources::configMaps(), m_ns, name, PatchType::Merge, body,
+                                       {}, this, done);
+            });
+        };
+        QVERIFY(patch(QStringLiteral("keep-b"), R"({"data":{"key":"yes"}})").ok());
+        QTRY_VERIFY_WITH_TIMEOUT(informer.contains(key(QStringLiteral("keep-b"))), 60000);
+        QVERIFY(patch(QStringLiteral("keep-a"), R"({"data":{"key":"no"}})").ok());
+        QTRY_VERIFY_WITH_TIMEOUT(!informer.contains(key(QStringLiteral("keep-a"))), 60000);
+    }
+
     void changesAreBatchedPerEventLoopTurn() {
         ChangeLog log;
         Informer informer(*m_client, optionsFor(QStringLiteral("batch")));

@@ -108,7 +108,9 @@ void Informer::onListPage(const KubeResult &result, bool continued) {
             object.insert(QStringLiteral("kind"), m_options.resource.kind);
             object.insert(QStringLiteral("apiVersion"), m_options.resource.apiVersion());
         }
-        m_listing.append(std::move(object));
+        if (!m_options.keep || m_options.keep(object)) {
+            m_listing.append(std::move(object));
+        }
     }
     const QJsonObject metadata = list.value(QLatin1String("metadata")).toObject();
     const QString next = metadata.value(QLatin1String("continue")).toString();
@@ -157,7 +159,11 @@ void Informer::onWatchEvent(const WatchEvent &event) {
     switch (event.type) {
     case WatchEvent::Type::Added:
     case WatchEvent::Type::Modified:
-        m_cache.upsert(event.object);
+        if (!m_options.keep || m_options.keep(event.object)) {
+            m_cache.upsert(event.object);
+        } else {
+            m_cache.remove(event.object);
+        }
         break;
     case WatchEvent::Type::Deleted:
         m_cache.remove(event.object);

@@ -21,6 +21,7 @@
 #include <QTimer>
 
 #include <chrono>
+#include <functional>
 
 namespace dashboard {
 
@@ -32,6 +33,10 @@ struct InformerOptions {
     QString labelSelector;
     QString fieldSelector;
     int pageSize = 500;
+    // Client-side narrowing where a server-side selector cannot express the set (events of
+    // several objects): objects it rejects are never cached, and an object that stops
+    // matching leaves the cache as if deleted. Empty: keep everything.
+    std::function<bool(const QJsonObject &)> keep;
     std::chrono::milliseconds backoffInitial{800};
     std::chrono::milliseconds backoffCap{30000};
 };
