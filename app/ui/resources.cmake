@@ -1,10 +1,18 @@
-# Embedded resources of dashboard_ui: the icons under :/icons and the compiled translations
-# under :/i18n. (Resources of a static library are linked through Qt's object libraries, so no
+# Embedded resources of dashboard_ui: the icons under :/icons, the bundled manifests under
+# :/manifests/k8s and the compiled translations under :/i18n. (Resources of a static library are linked through Qt's object libraries, so no
 # Q_INIT_RESOURCE is needed.)
 qt_add_resources(dashboard_ui dashboard_icons
   PREFIX /icons
   BASE ${PROJECT_SOURCE_DIR}/resources/icons
   FILES ${PROJECT_SOURCE_DIR}/resources/icons/forecast-dashboard.svg)
+
+# The bundled manifests (DESIGN §7: "bundled into the app"): what --sandbox applies to a
+# fresh sandbox, under :/manifests/k8s.
+file(GLOB DASHBOARD_MANIFESTS CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/manifests/k8s/*.yaml)
+qt_add_resources(dashboard_ui dashboard_manifests
+  PREFIX /manifests/k8s
+  BASE ${PROJECT_SOURCE_DIR}/manifests/k8s
+  FILES ${DASHBOARD_MANIFESTS})
 
 # The dashboard's translations (resources/translations/*.ts, edited with Qt Linguist):
 # compiled by lrelease at build time and embedded under :/i18n. `ninja update_translations`

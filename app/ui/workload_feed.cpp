@@ -56,8 +56,10 @@ WorkloadFeed::WorkloadFeed(KubeClient &client, QString namespaceName, QString de
 WorkloadFeed::~WorkloadFeed() = default;
 
 Informer *WorkloadFeed::makeInformer(const ResourceId &resource, const QString &labelSelector,
-                                     const QString &fieldSelector) {
+                                     const QString &fieldSelector,
+                                     std::function<bool(const QJsonObject &)> keep) {
     InformerOptions options;
+    options.keep = std::move(keep);
     options.resource = resource;
     options.namespaceName = m_namespace;
     options.labelSelector = labelSelector;
@@ -75,7 +77,19 @@ void WorkloadFeed::start() {
     connect(m_deployments, &Informer::changed, this, &WorkloadFeed::onDeploymentChanged);
     connect(m_deployments, &Informer::syncedChanged, this, &WorkloadFeed::onDeploymentChanged);
     m_hpas = makeInformer(resources::horizontalPodAutoscalers(), {}, {});
-    m_events = makeInformer(resources::events(), {}, {});
+    // Field selectors cannot OR several objects, so the namespace's events are listed and only
+    // those that can be about the workload are cached: its Deployment, the ReplicaSets and
+    // pods named after it, and HPAs. A namespace with thousands of other pods then costs the
+    // transfer, not the memory; events() narrows to the exact objects.
+    const QString prefix = m_deployment + u'-';
+    m_events = makeInformer(
+        resources::events(), {}, {}, [deployment = m_deployment, prefix](const QJsonObject &event) {
+            const QJsonObject involved = event.value(QLatin1String("involvedObject")).toObject();
+            const QString name = involved.value(QLatin1String("name")).toString();
+            return name == deployment || name.startsWith(prefix) ||
+                   involved.value(QLatin1String("kind")).toString() ==
+                       QLatin1String("HorizontalPodAutoscaler");
+        });
     m_deployments->start();
     m_hpas->start();
     m_events->start();

@@ -12,6 +12,7 @@
 #include <QObject>
 #include <QTimer>
 
+#include <functional>
 #include <memory>
 
 namespace dashboard {
@@ -53,7 +54,8 @@ Q_SIGNALS:
 
 private:
     Informer *makeInformer(const ResourceId &resource, const QString &labelSelector,
-                           const QString &fieldSelector);
+                           const QString &fieldSelector,
+                           std::function<bool(const QJsonObject &)> keep = {});
     void onDeploymentChanged();
     void scheduleChanged();
     QList<Informer *> informers() const;
