@@ -2,6 +2,7 @@
 // folder of YAML) and applied once, against a real sandbox.
 
 #include "kube/kube_client.h"
+#include "kube/resource_registry.h"
 #include "net/http_engine.h"
 #include "operations/manifest_loader.h"
 #include "operations/workload_installer.h"
@@ -13,6 +14,7 @@
 #include <QTest>
 
 using namespace dashboard;
+using namespace dashboard::test;
 
 class TestWorkloadInstaller final : public QObject {
     Q_OBJECT
@@ -110,7 +112,7 @@ items:
             QCOMPARE(finished.at(0).at(1).toBool(), expectApplied);
         }
         const KubeResult got = waitForResult([&](KubeCallback done) {
-            return client.get(resources::deployments(), ns, deployment, &engine, done);
+            return client.get(resources::deployments(), ns, deployment, this, done);
         });
         QVERIFY(got.ok());
         const QJsonArray managed = got->value(QLatin1String("metadata"))
