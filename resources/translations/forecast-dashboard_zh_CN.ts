@@ -992,6 +992,35 @@ Ctrl+Q：退出</translation>
     </message>
 </context>
 <context>
+    <name>dashboard::WorkloadInstaller</name>
+    <message>
+        <source>Cannot check for the workload: %1</source>
+        <translation>无法检查工作负载是否存在：%1</translation>
+    </message>
+    <message>
+        <source>Cannot read the bundled manifests: %1</source>
+        <translation>无法读取内置的清单：%1</translation>
+    </message>
+    <message>
+        <source>Cannot discover the cluster&apos;s resources: %1</source>
+        <translation>无法发现集群的资源：%1</translation>
+    </message>
+    <message numerus="yes">
+        <source>Applied %n object(s) of the bundled manifests.</source>
+        <translation>
+            <numerusform>已应用内置清单中的 %n 个对象。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1: the cluster does not serve %2 %3 (%4).</source>
+        <translation>%1：集群不提供 %2 %3（%4）。</translation>
+    </message>
+    <message>
+        <source>%1: applying %2 %3 failed: %4</source>
+        <translation>%1：应用 %2 %3 失败：%4</translation>
+    </message>
+</context>
+<context>
     <name>dashboard::WorkloadSession</name>
     <message>
         <source>KUBECONFIG is not set (or names no existing file) and %1 does not exist.</source>
