@@ -9,8 +9,10 @@ namespace dashboard {
 
 namespace {
 
+// lupdate files a free tr() inside namespace dashboard under the context "dashboard":
+// look the strings up there.
 QString tr(const char *text) {
-    return QCoreApplication::translate("CommandLine", text);
+    return QCoreApplication::translate("dashboard", text);
 }
 
 } // namespace
