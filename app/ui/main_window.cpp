@@ -130,7 +130,7 @@ void MainWindow::buildUi() {
     m_topSplitter->setChildrenCollapsible(false);
     m_topSplitter->addWidget(buildPodsPane());
     m_hpaPanel = new HpaPanel(m_topSplitter);
-    m_hpaPanel->setMinimumWidth(300);
+    m_hpaPanel->setMinimumWidth(400); // narrower, the figures overlap and the chart axes elide
     m_topSplitter->addWidget(m_hpaPanel);
     m_topSplitter->setStretchFactor(0, 5);
     m_topSplitter->setStretchFactor(1, 3);

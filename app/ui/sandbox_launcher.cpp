@@ -3,7 +3,10 @@
 #include <QCoreApplication>
 #include <QDeadlineTimer>
 #include <QDir>
+#include <QFile>
 #include <QFileInfo>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QStandardPaths>
 #include <QThread>
 
@@ -33,6 +36,18 @@ QString SandboxLauncher::defaultStateDir() {
 QString SandboxLauncher::kubeconfigPath() const {
     return m_stateDir + QStringLiteral("/kubeconfig");
 }
+
+namespace {
+
+bool publishedBy(const QString &recordPath, qint64 pid) {
+    QFile record(recordPath);
+    if (!record.open(QIODevice::ReadOnly))
+        return false;
+    const QJsonObject info = QJsonDocument::fromJson(record.readAll()).object();
+    return info.value(QLatin1String("pid")).toInteger(-1) == pid;
+}
+
+} // namespace
 
 bool SandboxLauncher::isRunning() const {
     // `status` exits 0 when a sandbox holds the state folder.
@@ -81,7 +96,9 @@ bool SandboxLauncher::start(int timeoutMs) {
             m_startedByUs = false;
             return false;
         }
-        if (QFileInfo::exists(m_stateDir + QStringLiteral("/sandbox.json")) &&
+        // A sandbox.json and kubeconfig left by an earlier run name an old port: only the
+        // record our process published (its pid) says the new kubeconfig is written.
+        if (publishedBy(m_stateDir + QStringLiteral("/sandbox.json"), m_process.processId()) &&
             QFileInfo::exists(kubeconfigPath()))
             return true;
         m_process.waitForFinished(100);
