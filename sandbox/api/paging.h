@@ -21,5 +21,4 @@ std::string encodeContinueToken(const ContinueToken &token);
 // 400 BadRequest for a token that is not one of ours.
 ApiResult<ContinueToken> decodeContinueToken(std::string_view text);
 
-
 } // namespace sandbox

@@ -26,7 +26,6 @@ using protobuf::WireType;
 
 constexpr std::string_view kMagic("k8s\0", 4);
 
-
 bool isLengthDelimitedKind(ValueKind kind) {
     return kind != ValueKind::Int32 && kind != ValueKind::Int64 && kind != ValueKind::Bool;
 }

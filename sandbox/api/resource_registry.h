@@ -58,7 +58,9 @@ struct ResourceType {
     // "deployments.apps" or "pods": how Status messages name the resource.
     std::string groupResource() const { return group.empty() ? resource : resource + "." + group; }
     // Stable key for storage and lookups: "apps/deployments", "core/pods".
-    std::string storageKey() const { return (group.empty() ? std::string("core") : group) + "/" + resource; }
+    std::string storageKey() const {
+        return (group.empty() ? std::string("core") : group) + "/" + resource;
+    }
     const SubresourceType *subresource(std::string_view name) const;
 };
 

@@ -40,9 +40,9 @@ public:
     // restConfig() then says there is no configuration.
     static rf::Result<Kubeconfig> load(const KubeconfigOptions &options);
 
-    QStringList files() const;            // the files read, in precedence order
-    QList<ContextInfo> contexts() const;  // sorted by name
-    QString currentContext() const;       // --context override, else current-context
+    QStringList files() const;           // the files read, in precedence order
+    QList<ContextInfo> contexts() const; // sorted by name
+    QString currentContext() const;      // --context override, else current-context
 
     // The connection for `context` (empty: the current one): server, TLS, proxy,
     // impersonation and a CredentialProvider (token, tokenFile, basic, client certificate,

@@ -19,12 +19,12 @@ namespace dashboard {
 
 // What a request authenticates with at one moment.
 struct Credentials {
-    QByteArray bearerToken;   // Authorization: Bearer ...
-    QString username;         // basic auth (with password)
+    QByteArray bearerToken; // Authorization: Bearer ...
+    QString username;       // basic auth (with password)
     QByteArray password;
     QByteArray clientCertificatePem; // client TLS (exec plugins may return these too)
     QByteArray clientKeyPem;
-    QDateTime expiry;         // invalid: does not expire
+    QDateTime expiry; // invalid: does not expire
 };
 
 // Supplies credentials, caching them (exec plugins until expiry, tokenFile re-read at
@@ -48,13 +48,13 @@ struct RestConfig {
     QString clusterName;
     QString userName;
     QString namespaceName = QStringLiteral("default"); // the context's namespace, else default
-    QString sourceFile;       // the kubeconfig file that defined the context (for messages)
+    QString sourceFile; // the kubeconfig file that defined the context (for messages)
 
-    QUrl server;              // https://host:port[/prefix]
-    QByteArray caPem;         // empty: the system trust store
+    QUrl server;      // https://host:port[/prefix]
+    QByteArray caPem; // empty: the system trust store
     bool insecureSkipTlsVerify = false;
-    QString tlsServerName;    // SNI and name checked in the server certificate
-    QUrl proxyUrl;            // http://, https:// or socks5:// (sent to libcurl as socks5h)
+    QString tlsServerName; // SNI and name checked in the server certificate
+    QUrl proxyUrl;         // http://, https:// or socks5:// (sent to libcurl as socks5h)
     bool disableCompression = false;
 
     QString impersonateUser;
