@@ -58,6 +58,8 @@ CommandLineOutcome parseCommandLine(const QStringList &arguments) {
         outcome.text = parser.errorText() + QStringLiteral("\n") + tr("Try --help.");
         return outcome;
     }
+    // Known before help, version and errors, so those can be said in that language.
+    outcome.options.language = parser.value(lang);
     if (parser.isSet(help)) {
         outcome.action = CommandLineOutcome::Action::ShowHelp;
         outcome.text = parser.helpText();
@@ -84,7 +86,6 @@ CommandLineOutcome parseCommandLine(const QStringList &arguments) {
     o.sandbox = parser.isSet(sandbox);
     o.keepSandbox = parser.isSet(keepSandbox);
     o.screenshot = parser.value(screenshot);
-    o.language = parser.value(lang);
 
     auto fail = [&](const QString &message) {
         outcome.action = CommandLineOutcome::Action::Error;

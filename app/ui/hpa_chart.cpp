@@ -57,6 +57,11 @@ HpaChart::HpaChart(QWidget *parent)
     m_time->setTickCount(5);
     m_replicaAxis->setLabelFormat(QStringLiteral("%d"));
     m_replicaAxis->setTitleText(tr("Replicas"));
+    // A narrow panel makes QtCharts elide short numbers to "…"; they always fit as they are.
+    for (QAbstractAxis *axis : {static_cast<QAbstractAxis *>(m_time),
+                                static_cast<QAbstractAxis *>(m_replicaAxis),
+                                static_cast<QAbstractAxis *>(m_cpuAxis)})
+        axis->setTruncateLabels(false);
     m_cpuAxis->setLabelFormat(QStringLiteral("%d%%"));
     m_cpuAxis->setTitleText(tr("CPU"));
     m_replicaAxis->setRange(0, 4);

@@ -12,6 +12,7 @@
 #include "ui/translations.h"
 
 #include <QApplication>
+#include <QCoreApplication>
 #include <QIcon>
 #include <QTimer>
 
@@ -41,18 +42,21 @@ int main(int argc, char **argv) {
     QStringList arguments;
     for (int i = 0; i < argc; ++i)
         arguments << QString::fromLocal8Bit(argv[i]);
-    // Help and version work without a display.
+    // Help, version and command-line errors work without a display: they are said under a
+    // QCoreApplication that carries only the translation (the locale's, or --lang's when it
+    // was read before the problem), then the program ends.
     const CommandLineOutcome parsed = parseCommandLine(arguments);
-    switch (parsed.action) {
-    case CommandLineOutcome::Action::ShowHelp:
-    case CommandLineOutcome::Action::ShowVersion:
-        std::fputs(qPrintable(parsed.text), stdout);
+    if (parsed.action != CommandLineOutcome::Action::Run) {
+        int plainArgc = 1;
+        QCoreApplication plain(plainArgc, argv);
+        installTranslations(plain, parsed.options.language);
+        const CommandLineOutcome said = parseCommandLine(arguments);
+        if (said.action == CommandLineOutcome::Action::Error) {
+            std::fprintf(stderr, "forecast-dashboard: %s\n", qPrintable(said.text));
+            return 2;
+        }
+        std::fputs(qPrintable(said.text), stdout);
         return 0;
-    case CommandLineOutcome::Action::Error:
-        std::fprintf(stderr, "forecast-dashboard: %s\n", qPrintable(parsed.text));
-        return 2;
-    case CommandLineOutcome::Action::Run:
-        break;
     }
     const DashboardOptions &options = parsed.options;
 

@@ -22,6 +22,9 @@ public:
         bool saved = false;    // the PNG was written
         bool complete = false; // data (or a problem) was on screen, not a loading state
         QString message;       // for stderr: where it went, or why not
+        // Process start to the first complete picture drawn (data or a problem page), in ms;
+        // -1 when that never happened or the start time is unknown.
+        qint64 firstPictureMs = -1;
     };
 
     Screenshot(MainWindow *window, QString path, int timeoutMs, QObject *parent = nullptr);

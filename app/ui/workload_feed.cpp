@@ -46,6 +46,8 @@ WorkloadFeed::WorkloadFeed(KubeClient &client, QString namespaceName, QString de
     connect(&m_changedTimer, &QTimer::timeout, this, [this] {
         Q_EMIT changed();
         const bool synced = isSynced();
+        if (synced && m_pods)
+            m_podEventsSynced = true; // later pods' events load without a loading state
         if (synced != m_lastSynced) {
             m_lastSynced = synced;
             Q_EMIT syncedChanged(synced);
@@ -77,19 +79,21 @@ void WorkloadFeed::start() {
     connect(m_deployments, &Informer::changed, this, &WorkloadFeed::onDeploymentChanged);
     connect(m_deployments, &Informer::syncedChanged, this, &WorkloadFeed::onDeploymentChanged);
     m_hpas = makeInformer(resources::horizontalPodAutoscalers(), {}, {});
-    // Field selectors cannot OR several objects, so the namespace's events are listed and only
-    // those that can be about the workload are cached: its Deployment, the ReplicaSets and
-    // pods named after it, and HPAs. A namespace with thousands of other pods then costs the
-    // transfer, not the memory; events() narrows to the exact objects.
+    // Field selectors cannot OR several objects. Events about pods (most of a namespace's
+    // events) come from one informer per pod of the workload (onPodsChanged); this one takes
+    // the rest and caches only what can be about the workload: its Deployment, the
+    // ReplicaSets named after it, and HPAs. events() narrows to the exact objects.
     const QString prefix = m_deployment + u'-';
-    m_events = makeInformer(
-        resources::events(), {}, {}, [deployment = m_deployment, prefix](const QJsonObject &event) {
-            const QJsonObject involved = event.value(QLatin1String("involvedObject")).toObject();
-            const QString name = involved.value(QLatin1String("name")).toString();
-            return name == deployment || name.startsWith(prefix) ||
-                   involved.value(QLatin1String("kind")).toString() ==
-                       QLatin1String("HorizontalPodAutoscaler");
-        });
+    m_events = makeInformer(resources::events(), {}, QStringLiteral("involvedObject.kind!=Pod"),
+                            [deployment = m_deployment, prefix](const QJsonObject &event) {
+                                const QJsonObject involved =
+                                    event.value(QLatin1String("involvedObject")).toObject();
+                                const QString name =
+                                    involved.value(QLatin1String("name")).toString();
+                                return name == deployment || name.startsWith(prefix) ||
+                                       involved.value(QLatin1String("kind")).toString() ==
+                                           QLatin1String("HorizontalPodAutoscaler");
+                            });
     m_deployments->start();
     m_hpas->start();
     m_events->start();
@@ -108,11 +112,49 @@ void WorkloadFeed::onDeploymentChanged() {
     m_selector = selector;
     delete m_pods;
     delete m_replicaSets;
+    qDeleteAll(m_podEvents);
+    m_podEvents.clear();
+    m_podEventsSynced = false;
     m_pods = makeInformer(resources::pods(), selector, {});
+    connect(m_pods, &Informer::changed, this, &WorkloadFeed::onPodsChanged);
+    connect(m_pods, &Informer::syncedChanged, this, &WorkloadFeed::onPodsChanged);
     m_replicaSets = makeInformer(resources::replicaSets(), selector, {});
     m_pods->start();
     m_replicaSets->start();
     scheduleChanged();
+}
+
+void WorkloadFeed::onPodsChanged() {
+    if (!m_pods || !m_pods->isSynced())
+        return;
+    QSet<QString> names;
+    for (const QJsonObject &pod : m_pods->items())
+        names.insert(pod.value(QLatin1String("metadata"))
+                         .toObject()
+                         .value(QLatin1String("name"))
+                         .toString());
+    bool moved = false;
+    for (auto it = m_podEvents.begin(); it != m_podEvents.end();) {
+        if (names.contains(it.key())) {
+            ++it;
+            continue;
+        }
+        delete it.value(); // the pod is gone, and with it what its events mattered for
+        it = m_podEvents.erase(it);
+        moved = true;
+    }
+    for (const QString &name : names) {
+        if (m_podEvents.contains(name))
+            continue;
+        Informer *informer =
+            makeInformer(resources::events(), {},
+                         QStringLiteral("involvedObject.kind=Pod,involvedObject.name=") + name);
+        m_podEvents.insert(name, informer);
+        informer->start();
+        moved = true;
+    }
+    if (moved)
+        scheduleChanged();
 }
 
 void WorkloadFeed::scheduleChanged() {
@@ -198,8 +240,11 @@ QList<QJsonObject> WorkloadFeed::events() const {
         about.insert(QStringLiteral("ReplicaSet/") + nameOf(rs));
     for (const QJsonObject &hpa : autoscalers())
         about.insert(QStringLiteral("HorizontalPodAutoscaler/") + nameOf(hpa));
+    QList<QJsonObject> all = values(m_events);
+    for (const Informer *informer : m_podEvents)
+        all += informer->items().values();
     QList<QJsonObject> out;
-    for (const QJsonObject &event : values(m_events)) {
+    for (const QJsonObject &event : std::as_const(all)) {
         const QJsonObject involved = event.value(QLatin1String("involvedObject")).toObject();
         if (about.contains(involved.value(QLatin1String("kind")).toString() + u'/' +
                            involved.value(QLatin1String("name")).toString()))
@@ -214,6 +259,8 @@ QList<Informer *> WorkloadFeed::informers() const {
         if (i)
             out << i;
     }
+    for (Informer *i : m_podEvents)
+        out << i;
     return out;
 }
 
@@ -222,9 +269,14 @@ bool WorkloadFeed::isSynced() const {
         return false;
     if (deploymentMissing())
         return m_hpas->isSynced() && m_events->isSynced();
-    const QList<Informer *> all = informers();
-    return all.size() == 5 &&
-           std::all_of(all.begin(), all.end(), [](const Informer *i) { return i->isSynced(); });
+    for (const Informer *i : {m_pods, m_replicaSets, m_hpas, m_events}) {
+        if (!i || !i->isSynced())
+            return false;
+    }
+    if (m_podEventsSynced)
+        return true;
+    return std::all_of(m_podEvents.begin(), m_podEvents.end(),
+                       [](const Informer *i) { return i->isSynced(); });
 }
 
 Informer::ConnectionState WorkloadFeed::connectionState() const {

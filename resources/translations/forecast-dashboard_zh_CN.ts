@@ -202,6 +202,42 @@
         <source>Check the name with kubectl get deployments -n %1 and enter it above, or create the workload with kubectl apply -f manifests/k8s/. The window updates as soon as it exists.</source>
         <translation>请用 kubectl get deployments -n %1 核对名称并在上方输入，或使用 kubectl apply -f manifests/k8s/ 创建工作负载。工作负载一旦存在，窗口就会立即更新。</translation>
     </message>
+    <message>
+        <source>rollout paused</source>
+        <translation>发布已暂停</translation>
+    </message>
+    <message>
+        <source>waiting for the first metrics</source>
+        <translation>正在等待首批指标</translation>
+    </message>
+    <message>
+        <source>scaling from %1 to %2</source>
+        <translation>正在从 %1 个扩缩到 %2 个</translation>
+    </message>
+    <message>
+        <source>metrics within target</source>
+        <translation>指标在目标范围内</translation>
+    </message>
+    <message>
+        <source>being deleted</source>
+        <translation>正在删除</translation>
+    </message>
+    <message>
+        <source>completed</source>
+        <translation>已完成</translation>
+    </message>
+    <message>
+        <source>running and ready</source>
+        <translation>运行中且已就绪</translation>
+    </message>
+    <message>
+        <source>%1 of %2 containers ready for %3</source>
+        <translation>%2 个容器中 %1 个就绪，已持续 %3</translation>
+    </message>
+    <message>
+        <source>starting</source>
+        <translation>正在启动</translation>
+    </message>
 </context>
 <context>
     <name>dashboard::Banner</name>
@@ -717,6 +753,10 @@ Ctrl+Q：退出</translation>
     <message>
         <source>the window could not be rendered</source>
         <translation>无法渲染窗口</translation>
+    </message>
+    <message>
+        <source>Saved the window (%1×%2 pixels) to %3; its first complete picture was drawn %4 ms after the process started.</source>
+        <translation>已将窗口（%1×%2 像素）保存到 %3；进程启动后 %4 毫秒绘出第一幅完整画面。</translation>
     </message>
 </context>
 <context>

@@ -1,6 +1,7 @@
 // The main window against a real forecast-sandbox running the bundled manifests (issue 6):
 // the pods table shows the workload's pods as Ready; the HPA panel matches the HPA object;
-// a deleted pod disappears and its replacement appears, without losing the selection; the
+// a deleted pod disappears and its replacement appears, without losing the selection, and
+// the events follow (the replacement's in, the deleted pod's out, another pod's never); the
 // disconnect banner appears when the sandbox stops and clears when it is back; a missing
 // Deployment or namespace, a broken or missing kubeconfig, an unreachable server and
 // rejected credentials each show their own message; layout is remembered; the screenshot
@@ -12,6 +13,7 @@
 #include "support/sandbox_fixture.h"
 #include "ui/banner.h"
 #include "ui/connection_bar.h"
+#include "ui/events_model.h"
 #include "ui/hpa_chart.h"
 #include "ui/hpa_panel.h"
 #include "ui/main_window.h"
@@ -31,6 +33,7 @@
 #include <QJsonDocument>
 #include <QLineEdit>
 #include <QProcess>
+#include <QSet>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QSplitter>
@@ -55,6 +58,14 @@ QStringList podNames(const PodsTableModel *model) {
     for (int row = 0; row < model->rowCount(); ++row)
         names << model->pod(row).name;
     names.sort();
+    return names;
+}
+
+// The objects the window's events table is about ("retail-forecast-api-…-abcde").
+QSet<QString> eventObjects(const MainWindow &window) {
+    QSet<QString> names;
+    for (int row = 0; row < window.eventsModel()->rowCount(); ++row)
+        names.insert(window.eventsModel()->event(row).objectName);
     return names;
 }
 
@@ -289,6 +300,51 @@ private Q_SLOTS:
         const QModelIndexList selected = view->selectionModel()->selectedRows(int(PodColumn::Name));
         QCOMPARE(selected.size(), 1);
         QCOMPARE(selected.first().data().toString(), kept);
+
+        // The replacement's events (each pod's are watched on their own) reach the events
+        // table; the deleted pod's leave it.
+        QTRY_VERIFY_WITH_TIMEOUT(eventObjects(window).contains(replacements.first()), kLong);
+        QTRY_VERIFY_WITH_TIMEOUT(!eventObjects(window).contains(victim), 30000);
+    }
+
+    void eventsAreOnlyTheWorkloads() {
+        // A pod of nobody's in the same namespace has events of its own; they stay out.
+        QByteArray output;
+        QVERIFY2(m_sandbox->kubectl({QStringLiteral("run"), QStringLiteral("bystander"),
+                                     QStringLiteral("-n"), kNamespace,
+                                     QStringLiteral("--image=registry.k8s.io/pause:3.9")},
+                                    &output),
+                 output.constData());
+        QTRY_VERIFY_WITH_TIMEOUT(
+            !kubectlJson({QStringLiteral("get"), QStringLiteral("events"), QStringLiteral("-n"),
+                          kNamespace, QStringLiteral("--field-selector"),
+                          QStringLiteral("involvedObject.name=bystander")})
+                 .value(QLatin1String("items"))
+                 .toArray()
+                 .isEmpty(),
+            kLong);
+
+        MainWindow window;
+        window.open(target());
+        window.show();
+        QVERIFY(waitForReadyWorkload(window));
+        QTRY_VERIFY_WITH_TIMEOUT(window.eventsModel()->rowCount() > 0, 30000);
+        QSet<QString> about{QStringLiteral("Deployment/") + kDeployment};
+        for (const QString &pod : podNames(window.podsModel()))
+            about.insert(QStringLiteral("Pod/") + pod);
+        for (int row = 0; row < window.eventsModel()->rowCount(); ++row) {
+            const EventRow &event = window.eventsModel()->event(row);
+            const QString object = event.objectKind + u'/' + event.objectName;
+            QVERIFY2(event.objectName != QLatin1String("bystander"), qPrintable(object));
+            QVERIFY2(about.contains(object) || event.objectName.startsWith(kDeployment + u'-') ||
+                         event.objectKind == QLatin1String("HorizontalPodAutoscaler"),
+                     qPrintable(object));
+        }
+        QVERIFY2(m_sandbox->kubectl({QStringLiteral("delete"), QStringLiteral("pod"),
+                                     QStringLiteral("bystander"), QStringLiteral("-n"), kNamespace,
+                                     QStringLiteral("--wait=false")},
+                                    &output),
+                 output.constData());
     }
 
     void disconnectBannerAppearsAndClears() {
@@ -497,6 +553,47 @@ private Q_SLOTS:
         const QImage image(path);
         QVERIFY2(!image.isNull(), output.constData());
         QVERIFY2(Screenshot::distinctColours(image) > 20, "the screenshot is (nearly) one colour");
+    }
+
+    void dashboardExecutableSpeaksTheLanguageInHelpAndErrors() {
+#ifdef RF_BIN_DIR
+        const QString binary = QStringLiteral(RF_BIN_DIR "/forecast-dashboard");
+#else
+        const QString binary =
+            QCoreApplication::applicationDirPath() + QStringLiteral("/forecast-dashboard");
+#endif
+        if (!QFileInfo(binary).isExecutable())
+            QSKIP("forecast-dashboard is not built in this build tree");
+        auto run = [&](const QStringList &args, const QString &locale, int *exitCode) {
+            QProcess process;
+            QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+            env.remove(QStringLiteral("DISPLAY")); // help needs no display
+            env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("xcb"));
+            env.insert(QStringLiteral("LC_ALL"), locale);
+            env.insert(QStringLiteral("LANG"), locale);
+            process.setProcessEnvironment(env);
+            process.setProcessChannelMode(QProcess::MergedChannels);
+            process.start(binary, args);
+            process.waitForFinished(30000);
+            *exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
+            return QString::fromUtf8(process.readAll());
+        };
+        int code = -1;
+        QString out =
+            run({QStringLiteral("--lang"), QStringLiteral("zh_CN"), QStringLiteral("--help")},
+                QStringLiteral("C.UTF-8"), &code);
+        QCOMPARE(code, 0);
+        QVERIFY2(out.contains(QStringLiteral("显示本帮助并退出。")), qPrintable(out));
+        out = run({QStringLiteral("--help")}, QStringLiteral("zh_CN.UTF-8"), &code);
+        QCOMPARE(code, 0);
+        QVERIFY2(out.contains(QStringLiteral("显示本帮助并退出。")), qPrintable(out));
+        out = run({QStringLiteral("--help")}, QStringLiteral("C.UTF-8"), &code);
+        QCOMPARE(code, 0);
+        QVERIFY2(out.contains(QLatin1String("Show this help and exit.")), qPrintable(out));
+        out = run({QStringLiteral("--lang"), QStringLiteral("zh_CN"), QStringLiteral("stray")},
+                  QStringLiteral("C.UTF-8"), &code);
+        QCOMPARE(code, 2);
+        QVERIFY2(out.contains(QStringLiteral("请使用 --help 查看用法。")), qPrintable(out));
     }
 
     void darkPaletteGivesLightText() {

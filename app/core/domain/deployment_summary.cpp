@@ -4,7 +4,20 @@
 #include "core/domain/image_reference.h"
 #include "core/domain/kube_json.h"
 
+#include <QCoreApplication>
+
 namespace dashboard {
+
+namespace {
+
+// Our own short health phrases are translated; what Kubernetes says (condition messages,
+// kubectl's rollout words) stays as the cluster and kubectl say it. lupdate files a free tr()
+// inside namespace dashboard under the context "dashboard".
+QString tr(const char *text) {
+    return QCoreApplication::translate("dashboard", text);
+}
+
+} // namespace
 
 namespace kj = kube_json;
 
@@ -81,7 +94,7 @@ void classify(DeploymentSummary &d) {
         return set(Health::Failed, replicaFailure->message.isEmpty() ? replicaFailure->reason
                                                                      : replicaFailure->message);
     if (d.paused)
-        return set(Health::Warning, QStringLiteral("rollout paused"));
+        return set(Health::Warning, tr("rollout paused"));
     if (!d.rollout.done)
         return set(Health::Progressing, d.rollout.message);
     if (available && available->isFalse())

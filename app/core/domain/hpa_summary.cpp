@@ -2,11 +2,24 @@
 
 #include "core/domain/human_duration.h"
 #include "core/domain/kube_json.h"
+
 #include "core/domain/quantity.h"
+#include <QCoreApplication>
 
 #include <QJsonArray>
 
 namespace dashboard {
+
+namespace {
+
+// Our own short health phrases are translated; what Kubernetes says (condition messages,
+// kubectl's rollout words) stays as the cluster and kubectl say it. lupdate files a free tr()
+// inside namespace dashboard under the context "dashboard".
+QString tr(const char *text) {
+    return QCoreApplication::translate("dashboard", text);
+}
+
+} // namespace
 
 namespace kj = kube_json;
 
@@ -159,12 +172,11 @@ void classify(HpaSummary &h) {
         return set(Health::Warning,
                    limited->message.isEmpty() ? limited->reason : limited->message);
     if (h.conditions.isEmpty())
-        return set(Health::Progressing, QStringLiteral("waiting for the first metrics"));
+        return set(Health::Progressing, tr("waiting for the first metrics"));
     if (h.desiredReplicas != h.currentReplicas)
-        return set(
-            Health::Progressing,
-            QStringLiteral("scaling from %1 to %2").arg(h.currentReplicas).arg(h.desiredReplicas));
-    return set(Health::Healthy, QStringLiteral("metrics within target"));
+        return set(Health::Progressing,
+                   tr("scaling from %1 to %2").arg(h.currentReplicas).arg(h.desiredReplicas));
+    return set(Health::Healthy, tr("metrics within target"));
 }
 
 } // namespace

@@ -3,11 +3,23 @@
 #include "core/domain/human_duration.h"
 #include "core/domain/kube_json.h"
 
+#include <QCoreApplication>
 #include <QHash>
 #include <QJsonArray>
 #include <QSet>
 
 namespace dashboard {
+
+namespace {
+
+// Our own short health phrases are translated; what Kubernetes says (condition messages,
+// kubectl's rollout words) stays as the cluster and kubectl say it. lupdate files a free tr()
+// inside namespace dashboard under the context "dashboard".
+QString tr(const char *text) {
+    return QCoreApplication::translate("dashboard", text);
+}
+
+} // namespace
 
 namespace kj = kube_json;
 
@@ -256,7 +268,7 @@ void classify(PodPresentation &row, const QJsonObject &pod, const QDateTime &now
     };
 
     if (row.terminating)
-        return set(Health::Progressing, QStringLiteral("being deleted"));
+        return set(Health::Progressing, tr("being deleted"));
     if (phase == QLatin1String("Failed") || isFailedStatus(status)) {
         QString why = status;
         const QString message = kj::string(pod, u"status.message");
@@ -267,7 +279,7 @@ void classify(PodPresentation &row, const QJsonObject &pod, const QDateTime &now
         return set(Health::Failed, why);
     }
     if (phase == QLatin1String("Succeeded") || status == QLatin1String("Completed"))
-        return set(Health::Healthy, QStringLiteral("completed"));
+        return set(Health::Healthy, tr("completed"));
 
     const QJsonObject scheduled = condition(pod, u"PodScheduled");
     if (scheduled.value(QLatin1String("status")).toString() == QLatin1String("False") &&
@@ -281,7 +293,7 @@ void classify(PodPresentation &row, const QJsonObject &pod, const QDateTime &now
             return set(
                 Health::Warning,
                 QStringLiteral("restarted %1 ago").arg(timestampSince(row.lastRestart, now)));
-        return set(Health::Healthy, QStringLiteral("running and ready"));
+        return set(Health::Healthy, tr("running and ready"));
     }
     if (phase == QLatin1String("Running")) {
         // Unready: give readiness probes a grace period measured from the Ready condition's
@@ -290,11 +302,11 @@ void classify(PodPresentation &row, const QJsonObject &pod, const QDateTime &now
             condition(pod, u"Ready").value(QLatin1String("lastTransitionTime")).toString());
         const QDateTime reference = since.isValid() ? since : row.created;
         if (reference.isValid() && reference.msecsTo(now) >= kUnreadyGraceMs)
-            return set(Health::Warning, QStringLiteral("%1 of %2 containers ready for %3")
+            return set(Health::Warning, tr("%1 of %2 containers ready for %3")
                                             .arg(row.readyContainers)
                                             .arg(row.totalContainers)
                                             .arg(timestampSince(reference, now)));
-        return set(Health::Progressing, QStringLiteral("starting"));
+        return set(Health::Progressing, tr("starting"));
     }
     return set(Health::Progressing, status);
 }
