@@ -20,6 +20,7 @@
 #include <QClipboard>
 #include <QCloseEvent>
 #include <QFileDialog>
+#include <QFontMetrics>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QItemSelectionModel>
@@ -35,6 +36,8 @@
 #include <QTabWidget>
 #include <QTableView>
 #include <QVBoxLayout>
+
+#include <algorithm>
 
 namespace dashboard {
 
@@ -56,6 +59,28 @@ QTableView *makeTable(QAbstractItemModel *model, QWidget *parent, const QString 
     view->horizontalHeader()->setHighlightSections(false);
     view->horizontalHeader()->setDefaultAlignment(Qt::AlignLeft | Qt::AlignVCenter);
     view->setHorizontalScrollMode(QAbstractItemView::ScrollPerPixel);
+    // Right-click on the header shows or hides columns; the choice is saved with the layout.
+    QHeaderView *header = view->horizontalHeader();
+    header->setContextMenuPolicy(Qt::CustomContextMenu);
+    QObject::connect(
+        header, &QHeaderView::customContextMenuRequested, view, [view, header](const QPoint &at) {
+            QMenu menu(view);
+            const int columns = view->model()->columnCount();
+            int shown = 0;
+            for (int c = 0; c < columns; ++c)
+                shown += header->isSectionHidden(c) ? 0 : 1;
+            for (int c = 0; c < columns; ++c) {
+                QAction *action =
+                    menu.addAction(view->model()->headerData(c, Qt::Horizontal).toString());
+                action->setCheckable(true);
+                action->setChecked(!header->isSectionHidden(c));
+                // The last visible column stays: a table needs one.
+                action->setEnabled(header->isSectionHidden(c) || shown > 1);
+                QObject::connect(action, &QAction::toggled, header,
+                                 [header, c](bool on) { header->setSectionHidden(c, !on); });
+            }
+            menu.exec(header->mapToGlobal(at));
+        });
     return view;
 }
 
@@ -64,7 +89,19 @@ void setWidths(QTableView *view, std::initializer_list<int> characters) {
     const int unit = view->fontMetrics().averageCharWidth();
     int column = 0;
     for (int chars : characters)
-        view->setColumnWidth(column++, chars * unit + 16);
+        view->setColumnWidth(column++, chars * unit + 12);
+}
+
+// Widths that fit sample texts (and the header titles) in the view's font, plus padding.
+void setSampleWidths(QTableView *view, const QStringList &samples) {
+    const QFontMetrics text = view->fontMetrics();
+    const QFontMetrics header = view->horizontalHeader()->fontMetrics();
+    for (int column = 0; column < samples.size(); ++column) {
+        const QString title = view->model()->headerData(column, Qt::Horizontal).toString();
+        const int wanted =
+            std::max(text.horizontalAdvance(samples.at(column)), header.horizontalAdvance(title));
+        view->setColumnWidth(column, wanted + 14);
+    }
 }
 
 } // namespace
@@ -297,9 +334,21 @@ void MainWindow::buildActions() {
 
 void MainWindow::applyDefaultColumnWidths() {
     // NAME, READY, STATUS, RESTARTS, LAST TERMINATION, AGE, IP, NODE
-    setWidths(m_podsView, {36, 5, 12, 9, 15, 6, 11});
+    // Pods: wide enough for the longest usual value of each column (a generated pod name,
+    // CrashLoopBackOff, an OOM kill), measured in the view's font; Node takes the rest.
+    setSampleWidths(m_podsView,
+                    {QStringLiteral("retail-forecast-api-7dd5b5765-hwxvr"), QStringLiteral("Ready"),
+                     QStringLiteral("CrashLoopBackOff"), QStringLiteral("12 (5m ago)"),
+                     QStringLiteral("OOMKilled (exit 137), 5m ago"), QStringLiteral("12m5s"),
+                     QStringLiteral("10.244.12.123")});
+    // kubectl keeps IP for -o wide: a default-sized window (1280 px) has no room for every
+    // column, so IP starts hidden there (right-click the header to show it; remembered).
+    if (width() < 1500)
+        m_podsView->horizontalHeader()->setSectionHidden(int(PodColumn::Ip), true);
     // LAST SEEN, TYPE, REASON, OBJECT, MESSAGE
-    setWidths(m_eventsView, {14, 8, 18, 38});
+    setSampleWidths(m_eventsView, {QStringLiteral("5m (x12 over 2h)"), QStringLiteral("Warning"),
+                                   QStringLiteral("SuccessfulRescale"),
+                                   QStringLiteral("pod/retail-forecast-api-7dd5b5765-hwxvr")});
     // REVISION, NAME, IMAGE, CHANGE CAUSE, DESIRED, CURRENT, READY, AGE
     setWidths(m_replicaSetsView, {8, 32, 30, 28, 8, 8, 7});
 }

@@ -33,6 +33,10 @@ QString SandboxLauncher::defaultStateDir() {
            QStringLiteral("/forecast-dashboard/sandbox");
 }
 
+QString SandboxLauncher::logPath() const {
+    return m_stateDir + QStringLiteral("/sandbox.log");
+}
+
 QString SandboxLauncher::kubeconfigPath() const {
     return m_stateDir + QStringLiteral("/kubeconfig");
 }
@@ -78,8 +82,9 @@ bool SandboxLauncher::start(int timeoutMs) {
 
     m_process.setProgram(m_binary);
     m_process.setArguments({QStringLiteral("up"), QStringLiteral("--state-dir"), m_stateDir});
-    m_process.setProcessChannelMode(QProcess::ForwardedErrorChannel);
+    // Its log goes to the state folder, not over the dashboard's terminal.
     m_process.setStandardOutputFile(QProcess::nullDevice());
+    m_process.setStandardErrorFile(logPath(), QIODevice::Append);
     m_process.start();
     if (!m_process.waitForStarted(10000)) {
         m_error = QCoreApplication::translate("SandboxLauncher", "Cannot start %1: %2")
@@ -91,8 +96,10 @@ bool SandboxLauncher::start(int timeoutMs) {
     while (!deadline.hasExpired()) {
         if (m_process.state() == QProcess::NotRunning) {
             m_error = QCoreApplication::translate(
-                          "SandboxLauncher", "forecast-sandbox exited with code %1 while starting.")
-                          .arg(m_process.exitCode());
+                          "SandboxLauncher",
+                          "forecast-sandbox exited with code %1 while starting; its log is %2.")
+                          .arg(m_process.exitCode())
+                          .arg(logPath());
             m_startedByUs = false;
             return false;
         }
@@ -103,9 +110,10 @@ bool SandboxLauncher::start(int timeoutMs) {
             return true;
         m_process.waitForFinished(100);
     }
-    m_error = QCoreApplication::translate("SandboxLauncher",
-                                          "forecast-sandbox did not start within %1 s.")
-                  .arg(timeoutMs / 1000);
+    m_error = QCoreApplication::translate(
+                  "SandboxLauncher", "forecast-sandbox did not start within %1 s; its log is %2.")
+                  .arg(timeoutMs / 1000)
+                  .arg(logPath());
     return false;
 }
 

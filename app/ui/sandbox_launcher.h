@@ -26,6 +26,7 @@ public:
     void setKeepRunning(bool keep) { m_keep = keep; }
 
     QString kubeconfigPath() const;
+    QString logPath() const; // the sandbox's own log (appended to on every start)
     QString errorString() const { return m_error; }
 
 private:

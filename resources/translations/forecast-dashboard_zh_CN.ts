@@ -16,12 +16,12 @@
         <translation>无法启动 %1：%2</translation>
     </message>
     <message>
-        <source>forecast-sandbox exited with code %1 while starting.</source>
-        <translation>forecast-sandbox 在启动过程中退出，退出码为 %1。</translation>
+        <source>forecast-sandbox exited with code %1 while starting; its log is %2.</source>
+        <translation>forecast-sandbox 启动时退出，退出码 %1；其日志位于 %2。</translation>
     </message>
     <message>
-        <source>forecast-sandbox did not start within %1 s.</source>
-        <translation>forecast-sandbox 未能在 %1 秒内启动。</translation>
+        <source>forecast-sandbox did not start within %1 s; its log is %2.</source>
+        <translation>forecast-sandbox 未能在 %1 秒内启动；其日志位于 %2。</translation>
     </message>
 </context>
 <context>
@@ -237,6 +237,30 @@
     <message>
         <source>starting</source>
         <translation>正在启动</translation>
+    </message>
+    <message>
+        <source>Terminated</source>
+        <translation>已终止</translation>
+    </message>
+    <message>
+        <source>%1 (signal %2)</source>
+        <translation>%1 (信号 %2)</translation>
+    </message>
+    <message>
+        <source>%1 (exit %2)</source>
+        <translation>%1 (退出码 %2)</translation>
+    </message>
+    <message>
+        <source>%1, %2 ago</source>
+        <translation>%1, %2 前</translation>
+    </message>
+    <message>
+        <source>%1 — last termination %2</source>
+        <translation>%1 — 上次终止：%2</translation>
+    </message>
+    <message>
+        <source>restarted %1 ago</source>
+        <translation>%1 前重启过</translation>
     </message>
 </context>
 <context>

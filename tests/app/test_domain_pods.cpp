@@ -128,23 +128,23 @@ void TestDomainPods::lastTermination_data() {
     QTest::addColumn<QString>("text");
     QTest::newRow("previous run's error") << "crash-loop-back-off"
                                           << "app"
-                                          << "Error (exit code 1), 40s ago";
+                                          << "Error (exit 1), 40s ago";
     QTest::newRow("oom kill of the previous run") << "running-again-after-oom-kill"
                                                   << "app"
-                                                  << "OOMKilled (exit code 137), 11s ago";
+                                                  << "OOMKilled (exit 137), 11s ago";
     QTest::newRow("current termination when the container stays down")
         << "oom-killed-now"
         << "app"
-        << "OOMKilled (exit code 137), 30s ago";
+        << "OOMKilled (exit 137), 30s ago";
     QTest::newRow("signal instead of exit code") << "terminated-by-signal-without-reason"
                                                  << "app"
                                                  << "Terminated (signal 9), 30s ago";
     QTest::newRow("newest across containers") << "restarts-summed-newest-termination-wins"
                                               << "sidecar"
-                                              << "OOMKilled (exit code 137), 2m ago";
+                                              << "OOMKilled (exit 137), 2m ago";
     QTest::newRow("init container") << "init-container-crash-loop"
                                     << "setup"
-                                    << "Error (exit code 1), 2m30s ago";
+                                    << "Error (exit 1), 2m30s ago";
     QTest::newRow("none") << "restarts-without-last-state"
                           << ""
                           << "";

@@ -209,13 +209,12 @@ ContainerTermination newestTermination(const QJsonObject &pod) {
 QString terminationText(const ContainerTermination &t, const QDateTime &now) {
     if (!t.isValid())
         return {};
-    QString text = t.reason.isEmpty() ? QStringLiteral("Terminated") : t.reason;
-    if (t.signal != 0)
-        text += QStringLiteral(" (signal %1)").arg(t.signal);
-    else
-        text += QStringLiteral(" (exit code %1)").arg(t.exitCode);
+    // The reason is Kubernetes' word (OOMKilled, Error, Completed); the rest is ours.
+    const QString reason = t.reason.isEmpty() ? tr("Terminated") : t.reason;
+    QString text = t.signal != 0 ? tr("%1 (signal %2)").arg(reason).arg(t.signal)
+                                 : tr("%1 (exit %2)").arg(reason).arg(t.exitCode);
     if (t.finishedAt.isValid())
-        text += QStringLiteral(", %1 ago").arg(timestampSince(t.finishedAt, now));
+        text = tr("%1, %2 ago").arg(text, timestampSince(t.finishedAt, now));
     return text;
 }
 
@@ -275,7 +274,7 @@ void classify(PodPresentation &row, const QJsonObject &pod, const QDateTime &now
         if (!message.isEmpty())
             why += QStringLiteral(": ") + message;
         else if (row.lastTermination.isValid())
-            why = status + QStringLiteral(" — last termination ") + row.lastTerminationText;
+            why = tr("%1 — last termination %2").arg(status, row.lastTerminationText);
         return set(Health::Failed, why);
     }
     if (phase == QLatin1String("Succeeded") || status == QLatin1String("Completed"))
@@ -290,9 +289,8 @@ void classify(PodPresentation &row, const QJsonObject &pod, const QDateTime &now
         row.readyContainers == row.totalContainers) {
         if (row.restarts > 0 && row.lastRestart.isValid() &&
             row.lastRestart.msecsTo(now) < kRecentRestartMs)
-            return set(
-                Health::Warning,
-                QStringLiteral("restarted %1 ago").arg(timestampSince(row.lastRestart, now)));
+            return set(Health::Warning,
+                       tr("restarted %1 ago").arg(timestampSince(row.lastRestart, now)));
         return set(Health::Healthy, tr("running and ready"));
     }
     if (phase == QLatin1String("Running")) {
