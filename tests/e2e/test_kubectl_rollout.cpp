@@ -164,7 +164,9 @@ TEST_F(KubectlRollout, ScaleChangesReplicasAndPods) {
             return jsonpath("pods", "{.items[*].metadata.name}").find(' ') == std::string::npos;
         },
         60s))
-        << sandbox.kubectl({"get", "pods"}).describe();
+        << sandbox.kubectl({"get", "deploy,rs,pods", "-o", "wide"}).describe()
+        << sandbox.kubectl({"get", "rs", "-o", "yaml"}).describe()
+        << sandbox.kubectl({"get", "events", "--sort-by=.lastTimestamp"}).describe();
 
     // --current-replicas is a precondition.
     auto stale = sandbox.kubectl({"scale", "deploy/web", "--current-replicas=3", "--replicas=2"});
