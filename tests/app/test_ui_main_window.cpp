@@ -61,6 +61,15 @@ QStringList podNames(const PodsTableModel *model) {
     return names;
 }
 
+// The forecast-dashboard executable of this build tree (it may not be built).
+QString dashboardBinary() {
+#ifdef RF_BIN_DIR
+    return QStringLiteral(RF_BIN_DIR "/forecast-dashboard");
+#else
+    return QCoreApplication::applicationDirPath() + QStringLiteral("/forecast-dashboard");
+#endif
+}
+
 // The objects the window's events table is about ("retail-forecast-api-…-abcde").
 QSet<QString> eventObjects(const MainWindow &window) {
     QSet<QString> names;
@@ -527,12 +536,7 @@ private Q_SLOTS:
     }
 
     void dashboardExecutableTakesAScreenshot() {
-#ifdef RF_BIN_DIR
-        const QString binary = QStringLiteral(RF_BIN_DIR "/forecast-dashboard");
-#else
-        const QString binary =
-            QCoreApplication::applicationDirPath() + QStringLiteral("/forecast-dashboard");
-#endif
+        const QString binary = dashboardBinary();
         if (!QFileInfo(binary).isExecutable())
             QSKIP("forecast-dashboard is not built in this build tree");
         const QString path = m_files.filePath(QStringLiteral("cli.png"));
@@ -556,12 +560,7 @@ private Q_SLOTS:
     }
 
     void dashboardExecutableSpeaksTheLanguageInHelpAndErrors() {
-#ifdef RF_BIN_DIR
-        const QString binary = QStringLiteral(RF_BIN_DIR "/forecast-dashboard");
-#else
-        const QString binary =
-            QCoreApplication::applicationDirPath() + QStringLiteral("/forecast-dashboard");
-#endif
+        const QString binary = dashboardBinary();
         if (!QFileInfo(binary).isExecutable())
             QSKIP("forecast-dashboard is not built in this build tree");
         auto run = [&](const QStringList &args, const QString &locale, int *exitCode) {
