@@ -44,6 +44,8 @@ namespace dashboard {
 namespace {
 
 constexpr int kHistoryIntervalMs = 5000;
+// Set on a table header once the user chose its columns (saved with the layout).
+constexpr const char *kColumnsChosen = "rfColumnsChosen";
 
 QTableView *makeTable(QAbstractItemModel *model, QWidget *parent, const QString &name) {
     auto *view = new QTableView(parent);
@@ -76,8 +78,11 @@ QTableView *makeTable(QAbstractItemModel *model, QWidget *parent, const QString 
                 action->setChecked(!header->isSectionHidden(c));
                 // The last visible column stays: a table needs one.
                 action->setEnabled(header->isSectionHidden(c) || shown > 1);
-                QObject::connect(action, &QAction::toggled, header,
-                                 [header, c](bool on) { header->setSectionHidden(c, !on); });
+                QObject::connect(action, &QAction::toggled, header, [header, c](bool on) {
+                    header->setSectionHidden(c, !on);
+                    // The user chose: no automatic hiding from now on.
+                    header->setProperty(kColumnsChosen, true);
+                });
             }
             menu.exec(header->mapToGlobal(at));
         });
@@ -341,16 +346,28 @@ void MainWindow::applyDefaultColumnWidths() {
                      QStringLiteral("CrashLoopBackOff"), QStringLiteral("12 (5m ago)"),
                      QStringLiteral("OOMKilled (exit 137), 5m ago"), QStringLiteral("12m5s"),
                      QStringLiteral("10.244.12.123")});
-    // kubectl keeps IP for -o wide: a default-sized window (1280 px) has no room for every
-    // column, so IP starts hidden there (right-click the header to show it; remembered).
-    if (width() < 1500)
-        m_podsView->horizontalHeader()->setSectionHidden(int(PodColumn::Ip), true);
+    fitPodColumnsToWidth();
     // LAST SEEN, TYPE, REASON, OBJECT, MESSAGE
     setSampleWidths(m_eventsView, {QStringLiteral("5m (x12 over 2h)"), QStringLiteral("Warning"),
-                                   QStringLiteral("SuccessfulRescale"),
-                                   QStringLiteral("pod/retail-forecast-api-7dd5b5765-hwxvr")});
+                                   QStringLiteral("FailedComputeMetricsReplicas"),
+                                   QStringLiteral("horizontalpodautoscaler/retail-forecast-api")});
     // REVISION, NAME, IMAGE, CHANGE CAUSE, DESIRED, CURRENT, READY, AGE
     setWidths(m_replicaSetsView, {8, 32, 30, 28, 8, 8, 7});
+}
+
+void MainWindow::fitPodColumnsToWidth() {
+    // kubectl keeps IP for -o wide: a window narrower than 1500 px (the default is 1280) has
+    // no room for every column, so IP is hidden there until the window is wider — unless the
+    // user chose the columns (header menu; remembered).
+    QHeaderView *header = m_podsView->horizontalHeader();
+    if (header->property(kColumnsChosen).toBool())
+        return;
+    header->setSectionHidden(int(PodColumn::Ip), width() < 1500);
+}
+
+void MainWindow::resizeEvent(QResizeEvent *event) {
+    QMainWindow::resizeEvent(event);
+    fitPodColumnsToWidth();
 }
 
 void MainWindow::restoreSettings() {
@@ -362,6 +379,9 @@ void MainWindow::restoreSettings() {
     m_topSplitter->restoreState(settings.value(QStringLiteral("topSplitter")).toByteArray());
     m_podsView->horizontalHeader()->restoreState(
         settings.value(QStringLiteral("podsColumns")).toByteArray());
+    m_podsView->horizontalHeader()->setProperty(
+        kColumnsChosen, settings.value(QStringLiteral("podsColumnsChosen"), false).toBool());
+    fitPodColumnsToWidth();
     m_eventsView->horizontalHeader()->restoreState(
         settings.value(QStringLiteral("eventsColumns")).toByteArray());
     m_replicaSetsView->horizontalHeader()->restoreState(
@@ -378,6 +398,8 @@ void MainWindow::saveSettings() const {
     settings.setValue(QStringLiteral("mainSplitter"), m_mainSplitter->saveState());
     settings.setValue(QStringLiteral("topSplitter"), m_topSplitter->saveState());
     settings.setValue(QStringLiteral("podsColumns"), m_podsView->horizontalHeader()->saveState());
+    settings.setValue(QStringLiteral("podsColumnsChosen"),
+                      m_podsView->horizontalHeader()->property(kColumnsChosen).toBool());
     settings.setValue(QStringLiteral("eventsColumns"),
                       m_eventsView->horizontalHeader()->saveState());
     settings.setValue(QStringLiteral("replicaSetsColumns"),

@@ -91,6 +91,7 @@ Q_SIGNALS:
 
 protected:
     void closeEvent(QCloseEvent *event) override;
+    void resizeEvent(QResizeEvent *event) override;
 
 private:
     void buildUi();
@@ -98,6 +99,7 @@ private:
     void buildActions();
     void restoreSettings();
     void applyDefaultColumnWidths();
+    void fitPodColumnsToWidth();
 
     void onOpened();
     void onFeedChanged();

@@ -516,6 +516,22 @@ private Q_SLOTS:
                  qPrintable(settings.fileName()));
     }
 
+    void podColumnsFollowTheWidth() {
+        // IP is kubectl's -o wide column: hidden where a window has no room for every column,
+        // shown when it is wide enough, whatever the remembered layout says.
+        MainWindow window;
+        window.resize(1280, 800);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QHeaderView *header = window.podsView()->horizontalHeader();
+        QVERIFY(header->isSectionHidden(int(PodColumn::Ip)));
+        QVERIFY(!header->isSectionHidden(int(PodColumn::Node)));
+        window.resize(1920, 1080);
+        QTRY_VERIFY(!header->isSectionHidden(int(PodColumn::Ip)));
+        window.resize(1280, 800);
+        QTRY_VERIFY(header->isSectionHidden(int(PodColumn::Ip)));
+    }
+
     void screenshotIsNotBlank() {
         MainWindow window;
         window.resize(1280, 800);
