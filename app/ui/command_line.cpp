@@ -54,6 +54,14 @@ CommandLineOutcome parseCommandLine(const QStringList &arguments) {
 
     CommandLineOutcome outcome;
     if (!parser.parse(arguments)) {
+        // Say the error in the asked language all the same: find --lang by hand.
+        for (qsizetype i = 1; i < arguments.size(); ++i) {
+            const QString &a = arguments.at(i);
+            if (a.startsWith(QLatin1String("--lang=")))
+                outcome.options.language = a.mid(7);
+            else if (a == QLatin1String("--lang") && i + 1 < arguments.size())
+                outcome.options.language = arguments.at(i + 1);
+        }
         outcome.action = CommandLineOutcome::Action::Error;
         outcome.text = parser.errorText() + QStringLiteral("\n") + tr("Try --help.");
         return outcome;

@@ -609,6 +609,11 @@ private Q_SLOTS:
                   QStringLiteral("C.UTF-8"), &code);
         QCOMPARE(code, 2);
         QVERIFY2(out.contains(QStringLiteral("请使用 --help 查看用法。")), qPrintable(out));
+        // An option the parser does not know: still said in the asked language.
+        out = run({QStringLiteral("--lang=zh_CN"), QStringLiteral("--bogus")},
+                  QStringLiteral("C.UTF-8"), &code);
+        QCOMPARE(code, 2);
+        QVERIFY2(out.contains(QStringLiteral("请使用 --help 查看用法。")), qPrintable(out));
     }
 
     void darkPaletteGivesLightText() {
