@@ -58,9 +58,7 @@ HpaChart::HpaChart(QWidget *parent)
     m_replicaAxis->setLabelFormat(QStringLiteral("%d"));
     m_replicaAxis->setTitleText(tr("Replicas"));
     // A narrow panel makes QtCharts elide short numbers to "…"; they always fit as they are.
-    for (QAbstractAxis *axis : {static_cast<QAbstractAxis *>(m_time),
-                                static_cast<QAbstractAxis *>(m_replicaAxis),
-                                static_cast<QAbstractAxis *>(m_cpuAxis)})
+    for (QAbstractAxis *axis : m_chart->axes())
         axis->setTruncateLabels(false);
     m_cpuAxis->setLabelFormat(QStringLiteral("%d%%"));
     m_cpuAxis->setTitleText(tr("CPU"));
@@ -167,9 +165,7 @@ void HpaChart::applyPalette() {
     m_chart->setPlotAreaBackgroundVisible(false);
     setBackgroundBrush(p.color(QPalette::Window));
     m_chart->legend()->setLabelColor(text);
-    for (QAbstractAxis *axis :
-         {static_cast<QAbstractAxis *>(m_time), static_cast<QAbstractAxis *>(m_replicaAxis),
-          static_cast<QAbstractAxis *>(m_cpuAxis)}) {
+    for (QAbstractAxis *axis : m_chart->axes()) {
         axis->setLabelsColor(text);
         axis->setTitleBrush(text);
         axis->setGridLineColor(grid);

@@ -651,9 +651,7 @@ private Q_SLOTS:
         QApplication::setPalette(original);
     }
 
-    void cleanupTestCase() {
-        m_sandbox.reset();
-    }
+    void cleanupTestCase() { m_sandbox.reset(); }
 };
 
 QTEST_MAIN(TestUiMainWindow)
