@@ -2,7 +2,10 @@
 
 #include "ui/main_window.h"
 
+#include "rf/proc_stat.h"
+
 #include <QCoreApplication>
+#include <QFile>
 #include <QFileInfo>
 #include <QImageWriter>
 #include <QPixmap>
@@ -10,9 +13,6 @@
 
 #include <time.h>
 #include <unistd.h>
-
-#include <cstdio>
-#include <cstring>
 
 namespace dashboard {
 
@@ -24,36 +24,18 @@ constexpr int kSettleMs = 600;
 // Milliseconds since this process started (the kernel's start time, so dynamic loading and
 // static initialisation count); -1 where /proc is not available.
 qint64 processAgeMs() {
-    std::FILE *file = std::fopen("/proc/self/stat", "r");
-    if (!file)
+    QFile file(QStringLiteral("/proc/self/stat"));
+    if (!file.open(QIODevice::ReadOnly))
         return -1;
-    char buffer[1024];
-    const std::size_t size = std::fread(buffer, 1, sizeof buffer - 1, file);
-    std::fclose(file);
-    buffer[size] = '\0';
-    // Field 22 (starttime, clock ticks since boot); the command name in field 2 may hold
-    // spaces, so count from its closing parenthesis.
-    const char *p = std::strrchr(buffer, ')');
-    if (!p)
-        return -1;
-    unsigned long long startTicks = 0;
-    int field = 2;
-    for (const char *token = p + 1; *token;) {
-        while (*token == ' ')
-            ++token;
-        if (++field == 22) {
-            startTicks = std::strtoull(token, nullptr, 10);
-            break;
-        }
-        while (*token && *token != ' ')
-            ++token;
-    }
+    const QByteArray text = file.readAll();
+    const rf::ProcStatLine line(std::string_view(text.constData(), std::size_t(text.size())));
+    const std::int64_t startTicks = line.integer(22); // clock ticks after boot
     timespec now{};
     const long ticksPerSecond = sysconf(_SC_CLK_TCK);
-    if (startTicks == 0 || ticksPerSecond <= 0 || clock_gettime(CLOCK_BOOTTIME, &now) != 0)
+    if (startTicks <= 0 || ticksPerSecond <= 0 || clock_gettime(CLOCK_BOOTTIME, &now) != 0)
         return -1;
     const qint64 nowMs = qint64(now.tv_sec) * 1000 + now.tv_nsec / 1000000;
-    return nowMs - qint64(startTicks * 1000 / ticksPerSecond);
+    return nowMs - qint64(startTicks) * 1000 / ticksPerSecond;
 }
 
 } // namespace

@@ -1,5 +1,7 @@
 #include "kubelet/proc_stats.h"
 
+#include "rf/proc_stat.h"
+
 #include <charconv>
 #include <cmath>
 #include <deque>
@@ -33,37 +35,24 @@ std::string readWholeFile(const std::string &path) {
     return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
 }
 
-// comm (field 2) may hold spaces and parentheses, so the fixed fields start after the last
-// ')' of the line.
 std::optional<StatFields> readStat(pid_t pid) {
     const std::string text = readWholeFile("/proc/" + std::to_string(pid) + "/stat");
-    const auto close = text.rfind(')');
-    if (close == std::string::npos) {
+    const rf::ProcStatLine line(text);
+    if (!line.has(22)) {
         return std::nullopt;
     }
-    std::istringstream in(text.substr(close + 1));
+    auto counter = [&](int number) {
+        const std::int64_t value = line.integer(number);
+        return value > 0 ? static_cast<std::uint64_t>(value) : std::uint64_t{0};
+    };
     StatFields fields;
-    long long ignored = 0;
-    long long ppid = 0;
-    in >> fields.state >> ppid;
-    // fields 5..13
-    for (int i = 5; i <= 13; ++i) {
-        in >> ignored;
-    }
-    long long cutime = 0;
-    long long cstime = 0;
-    in >> fields.utime >> fields.stime >> cutime >> cstime;
-    // fields 18..21
-    for (int i = 18; i <= 21; ++i) {
-        in >> ignored;
-    }
-    in >> fields.startTicks;
-    if (!in) {
-        return std::nullopt;
-    }
-    fields.ppid = static_cast<pid_t>(ppid);
-    fields.cutime = cutime > 0 ? static_cast<std::uint64_t>(cutime) : 0;
-    fields.cstime = cstime > 0 ? static_cast<std::uint64_t>(cstime) : 0;
+    fields.state = line.text(3).front();
+    fields.ppid = static_cast<pid_t>(line.integer(4));
+    fields.utime = counter(14);
+    fields.stime = counter(15);
+    fields.cutime = counter(16); // reaped children
+    fields.cstime = counter(17);
+    fields.startTicks = counter(22);
     return fields;
 }
 

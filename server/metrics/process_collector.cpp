@@ -1,5 +1,7 @@
 #include "metrics/process_collector.h"
 
+#include "rf/proc_stat.h"
+
 #include <dirent.h>
 #include <unistd.h>
 
@@ -59,27 +61,13 @@ ProcessSample readSample() {
 std::optional<ProcessSample> parseProcess(const std::string &stat, const std::string &statm,
                                           const std::string &procStat, long ticksPerSecond,
                                           long pageSize) {
-    // The command name (field 2) is parenthesised and may contain spaces: fields are counted
-    // from the last ')'. After it comes field 3 (state).
-    const auto close = stat.rfind(')');
-    if (close == std::string::npos || ticksPerSecond <= 0 || pageSize <= 0) {
+    const rf::ProcStatLine line(stat);
+    if (stat.rfind(')') == std::string::npos || ticksPerSecond <= 0 || pageSize <= 0) {
         return std::nullopt;
     }
-    std::istringstream fields(stat.substr(close + 1));
-    std::string field;
-    double utime = 0.0;
-    double stime = 0.0;
-    double startTicks = 0.0;
-    for (int index = 3; fields >> field; ++index) {
-        if (index == 14) {
-            utime = std::strtod(field.c_str(), nullptr);
-        } else if (index == 15) {
-            stime = std::strtod(field.c_str(), nullptr);
-        } else if (index == 22) {
-            startTicks = std::strtod(field.c_str(), nullptr);
-            break;
-        }
-    }
+    const auto utime = static_cast<double>(line.integer(14));
+    const auto stime = static_cast<double>(line.integer(15));
+    const auto startTicks = static_cast<double>(line.integer(22));
     ProcessSample sample;
     sample.cpuSeconds = (utime + stime) / static_cast<double>(ticksPerSecond);
 
