@@ -212,10 +212,19 @@ GroupedPods groupPods(const std::vector<PodFacts> &pods, bool isCpu, TimePoint n
     return out;
 }
 
-ReplicaProposal utilizationReplicas(std::int32_t currentReplicas, std::int32_t targetUtilization,
-                                    const std::vector<PodFacts> &pods, const std::string &resource,
-                                    TimePoint now, const CalculatorSettings &settings) {
-    ReplicaProposal out;
+namespace {
+
+// What both calculators start with (upstream's calcPlainMetricReplicas and the resource
+// utilization path): an error, or the pods grouped and the samples that may be used.
+struct Sampled {
+    std::string error;
+    GroupedPods groups;
+    PodValues values;
+};
+
+Sampled samplePods(const std::vector<PodFacts> &pods, const std::string &resource, TimePoint now,
+                   const CalculatorSettings &settings) {
+    Sampled out;
     if (!anySample(pods)) {
         out.error = metricsError(resource);
         return out;
@@ -224,14 +233,28 @@ ReplicaProposal utilizationReplicas(std::int32_t currentReplicas, std::int32_t t
         out.error = "no pods returned by selector while calculating replica count";
         return out;
     }
-    const GroupedPods groups =
-        groupPods(pods, resource == "cpu", now, settings.cpuInitializationPeriod,
-                  settings.initialReadinessDelay);
-    PodValues values = usableSamples(pods, groups);
-    if (values.empty()) {
+    out.groups = groupPods(pods, resource == "cpu", now, settings.cpuInitializationPeriod,
+                           settings.initialReadinessDelay);
+    out.values = usableSamples(pods, out.groups);
+    if (out.values.empty()) {
         out.error = "did not receive metrics for targeted pods (pods might be unready)";
+    }
+    return out;
+}
+
+} // namespace
+
+ReplicaProposal utilizationReplicas(std::int32_t currentReplicas, std::int32_t targetUtilization,
+                                    const std::vector<PodFacts> &pods, const std::string &resource,
+                                    TimePoint now, const CalculatorSettings &settings) {
+    ReplicaProposal out;
+    Sampled sampled = samplePods(pods, resource, now, settings);
+    if (!sampled.error.empty()) {
+        out.error = std::move(sampled.error);
         return out;
     }
+    const GroupedPods &groups = sampled.groups;
+    PodValues &values = sampled.values;
     PodValues requests;
     for (const PodFacts &pod : pods) {
         if (!pod.request) {
@@ -274,26 +297,17 @@ ReplicaProposal averageValueReplicas(std::int32_t currentReplicas, std::int64_t 
                                      const std::vector<PodFacts> &pods, const std::string &resource,
                                      TimePoint now, const CalculatorSettings &settings) {
     ReplicaProposal out;
-    if (!anySample(pods)) {
-        out.error = metricsError(resource);
-        return out;
-    }
-    if (pods.empty()) {
-        out.error = "no pods returned by selector while calculating replica count";
+    Sampled sampled = samplePods(pods, resource, now, settings);
+    if (!sampled.error.empty()) {
+        out.error = std::move(sampled.error);
         return out;
     }
     if (targetMilli <= 0) {
         out.error = "invalid average value target";
         return out;
     }
-    const GroupedPods groups =
-        groupPods(pods, resource == "cpu", now, settings.cpuInitializationPeriod,
-                  settings.initialReadinessDelay);
-    PodValues values = usableSamples(pods, groups);
-    if (values.empty()) {
-        out.error = "did not receive metrics for targeted pods (pods might be unready)";
-        return out;
-    }
+    const GroupedPods &groups = sampled.groups;
+    PodValues &values = sampled.values;
     const auto [ratio, average] = usageRatio(values, targetMilli);
     out.rawAverage = average;
     // Missing pods: on a scale-down they count as using exactly the target, otherwise 0.
