@@ -1,21 +1,12 @@
 #include "ui/command_line.h"
 
+#include "core/translate.h"
+
 #include <QCommandLineParser>
-#include <QCoreApplication>
 #include <QDir>
 #include <QFileInfo>
 
 namespace dashboard {
-
-namespace {
-
-// lupdate files a free tr() inside namespace dashboard under the context "dashboard":
-// look the strings up there.
-QString tr(const char *text) {
-    return QCoreApplication::translate("dashboard", text);
-}
-
-} // namespace
 
 CommandLineOutcome parseCommandLine(const QStringList &arguments) {
     QCommandLineParser parser;

@@ -1,16 +1,10 @@
 #include "ui/window_problem.h"
 
-#include <QCoreApplication>
+#include "core/translate.h"
 
 namespace dashboard {
 
 namespace {
-
-// lupdate files a free tr() inside namespace dashboard under the context "dashboard":
-// look the strings up there.
-QString tr(const char *text) {
-    return QCoreApplication::translate("dashboard", text);
-}
 
 WindowProblem make(WindowProblem::Kind kind, QString title, QString details, QString todo) {
     WindowProblem p;

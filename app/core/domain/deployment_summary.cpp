@@ -3,21 +3,9 @@
 #include "core/domain/human_duration.h"
 #include "core/domain/image_reference.h"
 #include "core/domain/kube_json.h"
-
-#include <QCoreApplication>
+#include "core/translate.h"
 
 namespace dashboard {
-
-namespace {
-
-// Our own short health phrases are translated; what Kubernetes says (condition messages,
-// kubectl's rollout words) stays as the cluster and kubectl say it. lupdate files a free tr()
-// inside namespace dashboard under the context "dashboard".
-QString tr(const char *text) {
-    return QCoreApplication::translate("dashboard", text);
-}
-
-} // namespace
 
 namespace kj = kube_json;
 

@@ -2,24 +2,12 @@
 
 #include "core/domain/human_duration.h"
 #include "core/domain/kube_json.h"
-
 #include "core/domain/quantity.h"
-#include <QCoreApplication>
+#include "core/translate.h"
 
 #include <QJsonArray>
 
 namespace dashboard {
-
-namespace {
-
-// Our own short health phrases are translated; what Kubernetes says (condition messages,
-// kubectl's rollout words) stays as the cluster and kubectl say it. lupdate files a free tr()
-// inside namespace dashboard under the context "dashboard".
-QString tr(const char *text) {
-    return QCoreApplication::translate("dashboard", text);
-}
-
-} // namespace
 
 namespace kj = kube_json;
 
