@@ -3,8 +3,11 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 
+#include <sched.h>
+
 #include <charconv>
 #include <cstdlib>
+#include <fstream>
 #include <thread>
 
 namespace forecast::api {
@@ -154,8 +157,7 @@ rf::Result<Config> loadConfig(const EnvLookup &env, const std::string &defaultAp
     }
     c.drainQuiet = std::chrono::milliseconds(quiet.value());
 
-    const long hardware = std::max(1U, std::thread::hardware_concurrency());
-    auto workers = integerVar(env, "WORKERS", hardware, 1, 256);
+    auto workers = integerVar(env, "WORKERS", availableCpus(), 1, 256);
     if (!workers) {
         return workers.error();
     }
@@ -173,6 +175,46 @@ rf::Result<Config> loadConfig(const EnvLookup &env, const std::string &defaultAp
     }
     c.requestTimeout = std::chrono::seconds(request.value());
     return c;
+}
+
+std::optional<int> cpuQuotaCores(std::string_view cpuMax) {
+    const auto space = cpuMax.find(' ');
+    if (space == std::string_view::npos) {
+        return std::nullopt;
+    }
+    const auto quotaText = cpuMax.substr(0, space);
+    auto periodText = cpuMax.substr(space + 1);
+    while (!periodText.empty() && (periodText.back() == '\n' || periodText.back() == ' ')) {
+        periodText.remove_suffix(1);
+    }
+    long long quota = 0;
+    long long period = 0;
+    const auto parse = [](std::string_view text, long long &value) {
+        const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+        return !text.empty() && ec == std::errc() && ptr == text.data() + text.size() && value > 0;
+    };
+    if (!parse(quotaText, quota) || !parse(periodText, period)) {
+        return std::nullopt; // "max 100000": no limit
+    }
+    return static_cast<int>(std::max(1LL, (quota + period - 1) / period));
+}
+
+int availableCpus() {
+    int cpus = static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    if (sched_getaffinity(0, sizeof set, &set) == 0) {
+        cpus = std::max(1, CPU_COUNT(&set));
+    }
+    // cgroup v2, as Kubernetes sets it up (the container's own cgroup is the namespace root).
+    std::ifstream cpuMax("/sys/fs/cgroup/cpu.max");
+    std::string line;
+    if (cpuMax && std::getline(cpuMax, line)) {
+        if (const auto quota = cpuQuotaCores(line)) {
+            cpus = std::min(cpus, *quota);
+        }
+    }
+    return cpus;
 }
 
 } // namespace forecast::api

@@ -25,7 +25,7 @@ struct Config {
     std::string appVersion;
     std::chrono::seconds drainTimeout{10};
     std::chrono::milliseconds drainQuiet{1000};
-    int workers = 0; // io threads; 0 = hardware threads
+    int workers = 0; // io threads; loadConfig defaults it to availableCpus()
     std::chrono::seconds keepAliveTimeout{75};
     std::chrono::seconds requestTimeout{10};
 };
@@ -39,5 +39,14 @@ EnvLookup processEnvironment();
 rf::Result<Config> loadConfig(const EnvLookup &env, const std::string &defaultAppVersion);
 
 std::string_view logLevelName(LogLevel level);
+
+// Whole CPUs a cgroup v2 `cpu.max` line ("150000 100000") allows, rounded up; nullopt for
+// "max ..." (no quota) or a line that does not parse.
+std::optional<int> cpuQuotaCores(std::string_view cpuMax);
+
+// The CPUs this process can use: the CPUs it may run on (affinity), capped by its cgroup's
+// CPU quota (a Kubernetes CPU limit), at least 1. std::thread::hardware_concurrency() sees
+// neither: in a pod limited to 1 CPU on a 16-core node it says 16.
+int availableCpus();
 
 } // namespace forecast::api

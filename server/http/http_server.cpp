@@ -1,6 +1,7 @@
 #include "http/http_server.h"
 
 #include "api/logger.h"
+#include "http/connection_sweep.h"
 #include "http/listener.h"
 #include "http/session.h"
 
@@ -8,6 +9,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/address.hpp>
 
+#include <algorithm>
 #include <thread>
 #include <vector>
 
@@ -26,12 +28,30 @@ struct HttpServer::Impl {
         for (int i = 0; i < count; ++i) {
             iocs.push_back(std::make_unique<net::io_context>(1));
             work.emplace_back(iocs.back()->get_executor());
+            sweeps.push_back(std::make_unique<ConnectionSweep>(*iocs.back(), sweepPeriod()));
         }
     }
 
-    // Declared first so it outlives the io_contexts: destroying an io_context destroys
-    // pending handlers, and with them sessions that unregister from the context.
+    ~Impl() {
+        // The sweeps' timers belong to the io_contexts and go first; the sweeps themselves
+        // outlive them, since sessions destroyed with pending handlers unregister from them.
+        for (auto &sweep : sweeps) {
+            sweep->releaseTimer();
+        }
+    }
+
+    // How late a deadline may be enforced: a quarter of the shortest timeout, 100 ms to 1 s.
+    std::chrono::steady_clock::duration sweepPeriod() const {
+        const auto shortest =
+            std::min(context.options.keepAliveTimeout, context.options.requestTimeout);
+        return std::clamp<std::chrono::steady_clock::duration>(
+            shortest / 4, std::chrono::milliseconds(100), std::chrono::seconds(1));
+    }
+
+    // Declared first so they outlive the io_contexts: destroying an io_context destroys
+    // pending handlers, and with them sessions that unregister from the context and sweeps.
     ServerContext context;
+    std::vector<std::unique_ptr<ConnectionSweep>> sweeps;
     std::vector<std::unique_ptr<net::io_context>> iocs;
     std::vector<WorkGuard> work;
     std::shared_ptr<Listener> listener;
@@ -52,9 +72,9 @@ rf::Status HttpServer::start() {
     if (ec) {
         return rf::fail("invalid HOST=\"" + m->context.options.host + "\": " + ec.message());
     }
-    std::vector<net::io_context *> workers;
-    for (const auto &ioc : m->iocs) {
-        workers.push_back(ioc.get());
+    std::vector<Worker> workers;
+    for (std::size_t i = 0; i < m->iocs.size(); ++i) {
+        workers.push_back({m->iocs[i].get(), m->sweeps[i].get()});
     }
     m->listener = std::make_shared<Listener>(*m->iocs.front(), std::move(workers), m->context);
     const net::ip::tcp::endpoint endpoint(address,

@@ -13,8 +13,7 @@ namespace net = boost::asio;
 namespace beast = boost::beast;
 } // namespace
 
-Listener::Listener(net::io_context &acceptIoc, std::vector<net::io_context *> workers,
-                   ServerContext &context)
+Listener::Listener(net::io_context &acceptIoc, std::vector<Worker> workers, ServerContext &context)
     : m_workers(std::move(workers))
     , m_acceptor(net::make_strand(acceptIoc))
     , m_retry(m_acceptor.get_executor())
@@ -70,9 +69,10 @@ void Listener::doAccept() {
     }
     // Each connection is bound to one single-threaded io_context: its handlers never run
     // concurrently, and connections on other threads never contend with it for a reactor.
-    auto &worker = *m_workers[m_next];
+    const Worker &worker = m_workers[m_next];
     m_next = (m_next + 1) % m_workers.size();
-    m_acceptor.async_accept(worker.get_executor(),
+    m_nextSweep = worker.sweep;
+    m_acceptor.async_accept(worker.ioc->get_executor(),
                             beast::bind_front_handler(&Listener::onAccept, shared_from_this()));
 }
 
@@ -96,7 +96,7 @@ void Listener::onAccept(beast::error_code ec, Socket socket) {
         });
         return;
     }
-    std::make_shared<Session>(std::move(socket), m_context)->run();
+    std::make_shared<Session>(std::move(socket), m_context, *m_nextSweep)->run();
     doAccept();
 }
 

@@ -3,6 +3,7 @@
 // the worker io_contexts (one per I/O thread), so each connection lives on one thread.
 // Includes Asio: include only from the transport sources.
 
+#include "http/connection_sweep.h"
 #include "http/server_context.h"
 #include "http/session.h"
 
@@ -20,10 +21,16 @@
 
 namespace forecast::http {
 
+// One I/O thread's io_context and the sweep that enforces its connections' deadlines.
+struct Worker {
+    boost::asio::io_context *ioc;
+    ConnectionSweep *sweep;
+};
+
 class Listener final : public std::enable_shared_from_this<Listener> {
 public:
     // Accepts on `acceptIoc`; `workers` must outlive the listener and be non-empty.
-    Listener(boost::asio::io_context &acceptIoc, std::vector<boost::asio::io_context *> workers,
+    Listener(boost::asio::io_context &acceptIoc, std::vector<Worker> workers,
              ServerContext &context);
 
     // Binds and listens; the error names the address and the reason.
@@ -37,7 +44,8 @@ private:
     void doAccept();
     void onAccept(boost::beast::error_code ec, Socket socket);
 
-    std::vector<boost::asio::io_context *> m_workers;
+    std::vector<Worker> m_workers;
+    ConnectionSweep *m_nextSweep = nullptr; // the sweep of the connection being accepted
     std::size_t m_next = 0; // round-robin cursor, touched only on the acceptor's strand
     boost::asio::ip::tcp::acceptor m_acceptor;
     boost::asio::steady_timer m_retry;

@@ -1,14 +1,16 @@
 #include "http/session.h"
 
 #include "api/logger.h"
+#include "http/connection_sweep.h"
 #include "http/json_writer.h"
 
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/write.hpp>
-#include <boost/beast/core/bind_handler.hpp>
-#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/error.hpp>
 #include <boost/beast/http/status.hpp>
 
+#include <array>
+#include <cstring>
 #include <ctime>
 
 namespace forecast::http {
@@ -17,12 +19,7 @@ namespace {
 namespace beast = boost::beast;
 namespace bhttp = boost::beast::http;
 namespace net = boost::asio;
-using Clock = std::chrono::steady_clock;
-
-std::int64_t steadyNanos() {
-    return std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now().time_since_epoch())
-        .count();
-}
+using Clock = Session::Clock;
 
 // The Date header changes once a second: format it once a second per thread.
 std::string_view httpDate() {
@@ -66,21 +63,23 @@ void appendHead(std::string &head, int status, const Response &response, std::si
     head.append("\r\n\r\n");
 }
 
-bool isParseError(const beast::error_code &ec) {
-    static const auto &httpCategory = make_error_code(bhttp::error::bad_target).category();
-    return ec.category() == httpCategory && ec != bhttp::error::end_of_stream &&
-           ec != bhttp::error::partial_message;
-}
-
 // How long a closing connection keeps reading (and discarding) what the client still sends,
 // so that the kernel does not answer unread data with a reset that destroys our response.
 constexpr auto kLingerTime = std::chrono::seconds(2);
 
+// Input buffer: room for a typical request and its pipelined successor; it grows only while a
+// request line and headers (at most the header limit) arrive in pieces, since the parser
+// takes body bytes as they come.
+constexpr std::size_t kInputSize = 8192;
+constexpr std::size_t kMinReadRoom = 2048;
+
 } // namespace
 
-Session::Session(Socket &&socket, ServerContext &context)
-    : m_stream(std::move(socket))
-    , m_context(context) {
+Session::Session(Socket &&socket, ServerContext &context, ConnectionSweep &sweep)
+    : m_socket(std::move(socket))
+    , m_context(context)
+    , m_sweep(sweep)
+    , m_in(kInputSize) {
     m_context.state.connections.fetch_add(1, std::memory_order_relaxed);
 }
 
@@ -88,6 +87,10 @@ Session::~Session() {
     if (m_requestStarted) {
         m_context.state.inFlight.fetch_sub(1, std::memory_order_relaxed);
     }
+    // Normally already done on the session's thread by closeConnection(); still registered
+    // only when the io_context was destroyed with this session's handler pending, after its
+    // thread has stopped.
+    m_sweep.remove(*this);
     m_context.state.connections.fetch_sub(1, std::memory_order_relaxed);
     m_context.sessions.remove(this);
 }
@@ -95,83 +98,123 @@ Session::~Session() {
 void Session::run() {
     m_context.sessions.add(this, weak_from_this());
     beast::error_code ec;
-    m_stream.socket().set_option(net::ip::tcp::no_delay(true), ec);
-    net::dispatch(m_stream.get_executor(),
-                  beast::bind_front_handler(&Session::doRead, shared_from_this()));
+    m_socket.set_option(net::ip::tcp::no_delay(true), ec);
+    // Constructed on the acceptor's thread; from here on everything runs on the socket's.
+    net::dispatch(m_socket.get_executor(), [self = shared_from_this()] { self->start(); });
+}
+
+void Session::start() {
+    m_sweep.add(*this);
+    doRead();
 }
 
 void Session::closeIfIdle() {
-    net::dispatch(m_stream.get_executor(), [self = shared_from_this()] {
-        if (self->m_reading && !self->m_requestStarted && self->m_buffer.size() == 0) {
+    net::dispatch(m_socket.get_executor(), [self = shared_from_this()] {
+        if (self->m_reading && !self->m_requestStarted && self->buffered() == 0) {
             self->closeConnection();
         }
     });
 }
 
+void Session::timeOut() {
+    m_timedOut = true;
+    m_deadline = Clock::time_point::max();
+    // The pending read or write completes with operation_aborted and ends the session; a slow
+    // client gets no answer, an idle keep-alive connection simply ends.
+    beast::error_code ec;
+    m_socket.close(ec);
+}
+
 void Session::doRead() {
-    m_parser.emplace();
+    m_parser.emplace(m_request);
     m_parser->body_limit(m_context.options.bodyLimit);
     m_parser->header_limit(static_cast<std::uint32_t>(m_context.options.headerLimit));
     m_parser->eager(true);
     m_continueSent = false;
-    if (m_buffer.size() > 0) {
-        markRequestStarted(); // a pipelined request is already waiting in the buffer
-    } else {
-        // Idle keep-alive wait: an async read holds no thread, only this deadline.
-        m_stream.expires_after(m_context.options.keepAliveTimeout);
+    if (buffered() > 0) {
+        markRequestStarted(Clock::now()); // a pipelined request is already waiting
+        parseBuffered();
+        return;
     }
+    // Idle keep-alive wait: an async read holds no thread, only this deadline.
+    m_deadline = Clock::now() + m_context.options.keepAliveTimeout;
     readSome();
 }
 
 void Session::readSome() {
+    if (m_inBegin == m_inEnd) {
+        m_inBegin = m_inEnd = 0;
+    }
+    if (m_in.size() - m_inEnd < kMinReadRoom) {
+        std::memmove(m_in.data(), m_in.data() + m_inBegin, buffered());
+        m_inEnd -= m_inBegin;
+        m_inBegin = 0;
+        if (m_in.size() - m_inEnd < kMinReadRoom) {
+            m_in.resize(m_in.size() * 2);
+        }
+    }
     m_reading = true;
-    bhttp::async_read_some(m_stream, m_buffer, *m_parser,
-                           beast::bind_front_handler(&Session::onRead, shared_from_this()));
+    m_socket.async_read_some(net::buffer(m_in.data() + m_inEnd, m_in.size() - m_inEnd),
+                             [self = shared_from_this()](beast::error_code ec, std::size_t bytes) {
+                                 self->onRead(ec, bytes);
+                             });
 }
 
-void Session::markRequestStarted() {
+void Session::markRequestStarted(Clock::time_point now) {
     m_requestStarted = true;
     m_context.state.inFlight.fetch_add(1, std::memory_order_relaxed);
-    m_context.state.lastRequestNanos.store(steadyNanos(), std::memory_order_relaxed);
+    m_context.state.lastRequestNanos.store(
+        std::chrono::duration_cast<std::chrono::nanoseconds>(now.time_since_epoch()).count(),
+        std::memory_order_relaxed);
     // One deadline for the whole request, so a client trickling bytes cannot hold the
     // connection open forever.
-    m_stream.expires_after(m_context.options.requestTimeout);
+    m_deadline = now + m_context.options.requestTimeout;
 }
 
 void Session::onRead(beast::error_code ec, std::size_t bytes) {
     m_reading = false;
-    if (!ec && !m_requestStarted && (bytes > 0 || m_parser->got_some())) {
-        markRequestStarted();
-    }
     if (ec) {
-        if (ec == bhttp::error::body_limit) {
-            return sendError({413, "payload_too_large",
-                              "request body is larger than " +
-                                  std::to_string(m_context.options.bodyLimit) + " bytes"});
-        }
-        if (ec == bhttp::error::header_limit) {
-            return sendError({431, "header_too_large",
-                              "request line and headers are larger than " +
-                                  std::to_string(m_context.options.headerLimit) + " bytes"});
-        }
-        if (ec == beast::error::timeout) {
-            // tcp_stream has already closed the socket: a slow client gets no answer, and an
-            // idle keep-alive connection simply ends.
+        if (m_timedOut) {
             m_context.logger.debug(m_requestStarted ? "request timed out; connection closed"
                                                     : "idle connection closed",
                                    {{"in_request", m_requestStarted}});
-            return closeConnection();
         }
-        if (isParseError(ec)) {
-            return sendError({400, "bad_request", "malformed HTTP request: " + ec.message()});
-        }
-        // Client closed, idle timeout, shutdown: nothing to answer.
+        // Client closed (a half-sent request included), timeout, shutdown: nothing to answer.
         return closeConnection();
     }
-    if (m_parser->is_header_done() && !m_parser->is_done() && !m_continueSent) {
-        const auto &request = m_parser->get();
-        const auto expect = request[bhttp::field::expect];
-        if (beast::iequals(expect, "100-continue")) {
+    m_inEnd += bytes;
+    if (!m_requestStarted && bytes > 0) {
+        markRequestStarted(Clock::now());
+    }
+    parseBuffered();
+}
+
+void Session::parseBuffered() {
+    for (;;) {
+        if (buffered() == 0) {
+            return readSome();
+        }
+        beast::error_code ec;
+        const std::size_t used =
+            m_parser->put(net::const_buffer(m_in.data() + m_inBegin, buffered()), ec);
+        m_inBegin += used;
+        if (ec && ec != bhttp::error::need_more) {
+            if (ec == bhttp::error::body_limit) {
+                return sendError({413, "payload_too_large",
+                                  "request body is larger than " +
+                                      std::to_string(m_context.options.bodyLimit) + " bytes"});
+            }
+            if (ec == bhttp::error::header_limit) {
+                return sendError({431, "header_too_large",
+                                  "request line and headers are larger than " +
+                                      std::to_string(m_context.options.headerLimit) + " bytes"});
+            }
+            return sendError({400, "bad_request", "malformed HTTP request: " + ec.message()});
+        }
+        if (m_parser->is_done()) {
+            return handleRequest();
+        }
+        if (m_parser->is_header_done() && m_request.expectContinue && !m_continueSent) {
             const auto length = m_parser->content_length();
             if (length && *length > m_context.options.bodyLimit) {
                 return sendError({413, "payload_too_large",
@@ -180,35 +223,27 @@ void Session::onRead(beast::error_code ec, std::size_t bytes) {
             }
             return sendContinue();
         }
+        if (used == 0) {
+            return readSome(); // the parser needs bytes that have not arrived yet
+        }
     }
-    if (!m_parser->is_done()) {
-        return readSome();
-    }
-    handleRequest();
 }
 
 void Session::sendContinue() {
     static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
     m_continueSent = true;
-    net::async_write(m_stream, net::buffer(kContinue.data(), kContinue.size()),
+    net::async_write(m_socket, net::buffer(kContinue.data(), kContinue.size()),
                      [self = shared_from_this()](beast::error_code ec, std::size_t) {
                          if (ec) {
                              return self->closeConnection();
                          }
-                         self->readSome();
+                         self->parseBuffered();
                      });
 }
 
 void Session::handleRequest() {
-    auto &request = m_parser->get();
-    const auto method = request.method_string();
-    const auto target = request.target();
-    const auto contentType = request[bhttp::field::content_type];
     m_spare = std::move(m_body); // keeps its capacity for this request's answer
-    const Request plain{{method.data(), method.size()},
-                        {target.data(), target.size()},
-                        {contentType.data(), contentType.size()},
-                        request.body(),
+    const Request plain{m_request.method, m_request.target, m_request.contentType, m_request.body,
                         &m_spare};
     const auto started = Clock::now();
     Response response;
@@ -222,7 +257,7 @@ void Session::handleRequest() {
     }
     m_handled = started;
     const bool close =
-        !request.keep_alive() || m_context.state.draining.load(std::memory_order_relaxed);
+        !m_parser->keep_alive() || m_context.state.draining.load(std::memory_order_relaxed);
     if (m_context.logger.enabled(api::LogLevel::Debug)) {
         m_context.logger.debug("request", {{"method", plain.method},
                                            {"path", plain.target.substr(0, 200)},
@@ -243,24 +278,25 @@ void Session::send(Response response, bool close) {
     m_status = response.status;
     m_handler = response.handler;
     m_body = std::move(response.body);
-    const bool http10 = m_parser && m_parser->is_header_done() && m_parser->get().version() < 11;
+    const bool headerDone = m_parser && m_parser->is_header_done();
+    const bool http10 = headerDone && m_request.version < 11;
     appendHead(m_head, response.status, response, m_body.size(), close, http10 && !close);
+    const auto now = Clock::now();
     if (auto *metrics = m_context.deps.metrics) {
         const auto method =
-            m_parser && m_parser->is_header_done()
-                ? metrics::methodFromString({m_parser->get().method_string().data(),
-                                             m_parser->get().method_string().size()})
-                : metrics::Method::Other;
+            headerDone ? metrics::methodFromString(m_request.method) : metrics::Method::Other;
         metrics->observeRequest(m_handler, method, m_status,
-                                std::chrono::duration<double>(Clock::now() - m_handled).count());
+                                std::chrono::duration<double>(now - m_handled).count());
     }
     if (!m_requestStarted) {
-        markRequestStarted(); // a response always belongs to an in-flight request
+        markRequestStarted(now); // a response always belongs to an in-flight request
     }
-    m_stream.expires_after(m_context.options.requestTimeout);
+    m_deadline = now + m_context.options.requestTimeout;
     const std::array<net::const_buffer, 2> buffers{net::buffer(m_head), net::buffer(m_body)};
-    net::async_write(m_stream, buffers,
-                     beast::bind_front_handler(&Session::onWrite, shared_from_this()));
+    net::async_write(m_socket, buffers,
+                     [self = shared_from_this()](beast::error_code ec, std::size_t bytes) {
+                         self->onWrite(ec, bytes);
+                     });
 }
 
 void Session::onWrite(beast::error_code ec, std::size_t) {
@@ -276,17 +312,17 @@ void Session::onWrite(beast::error_code ec, std::size_t) {
 
 void Session::lingerClose() {
     beast::error_code ec;
-    m_stream.socket().shutdown(net::ip::tcp::socket::shutdown_send, ec);
-    m_stream.expires_after(kLingerTime);
+    m_socket.shutdown(net::ip::tcp::socket::shutdown_send, ec);
+    m_deadline = Clock::now() + kLingerTime;
     discardInput();
 }
 
 void Session::discardInput() {
-    m_stream.async_read_some(m_buffer.prepare(4096),
+    m_socket.async_read_some(net::buffer(m_in.data(), m_in.size()),
                              [self = shared_from_this()](beast::error_code ec, std::size_t) {
                                  if (ec) {
-                                     self->m_stream.close(); // client closed, or linger expired
-                                     return;
+                                     // Client closed, or the linger time is over.
+                                     return self->closeConnection();
                                  }
                                  self->discardInput();
                              });
@@ -302,8 +338,10 @@ void Session::finishRequest() {
 void Session::closeConnection() {
     beast::error_code ec;
     // Send FIN first so the client reads the whole response before the socket goes away.
-    m_stream.socket().shutdown(net::ip::tcp::socket::shutdown_send, ec);
-    m_stream.close();
+    m_socket.shutdown(net::ip::tcp::socket::shutdown_send, ec);
+    m_socket.close(ec);
+    m_deadline = Clock::time_point::max();
+    m_sweep.remove(*this);
 }
 
 } // namespace forecast::http

@@ -1,24 +1,28 @@
 #pragma once
-// One client connection (Beast "session"): reads requests with a deadline, hands them to
-// route(), writes the answers, keeps the connection alive or closes it. Every step runs on
-// the connection's io_context, which exactly one thread runs, so its handlers never run
-// concurrently without a strand. Includes Beast: include only from the transport sources.
+// One client connection (Beast "session"): reads requests, hands them to route(), writes the
+// answers, keeps the connection alive or closes it. Every step runs on the connection's
+// io_context, which exactly one thread runs, so its handlers never run concurrently without a
+// strand. Deadlines (idle keep-alive wait, whole request, linger) are enforced by the thread's
+// ConnectionSweep. Includes Beast: include only from the transport sources.
 
+#include "http/request_parser.h"
 #include "http/server_context.h"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
-#include <boost/beast/core/basic_stream.hpp>
-#include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/http/parser.hpp>
-#include <boost/beast/http/string_body.hpp>
+#include <boost/beast/core/error.hpp>
 
 #include <chrono>
+#include <cstddef>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace forecast::http {
+
+class ConnectionSweep;
 
 // Concrete executor types rather than any_io_executor: no type erasure on every handler.
 // A plain io_context executor, not a strand: each io_context is run by one thread only.
@@ -27,7 +31,10 @@ using Socket = boost::asio::basic_stream_socket<boost::asio::ip::tcp, Executor>;
 
 class Session final : public std::enable_shared_from_this<Session> {
 public:
-    Session(Socket &&socket, ServerContext &context);
+    using Clock = std::chrono::steady_clock;
+
+    // `sweep` belongs to the io_context of the socket's executor.
+    Session(Socket &&socket, ServerContext &context, ConnectionSweep &sweep);
     ~Session();
     Session(const Session &) = delete;
     Session &operator=(const Session &) = delete;
@@ -36,13 +43,20 @@ public:
     // Shutdown: close the connection if it is waiting for a request that has not begun.
     void closeIfIdle();
 
-private:
-    using Parser = boost::beast::http::request_parser<boost::beast::http::string_body>;
+    // For ConnectionSweep, on the session's thread.
+    Clock::time_point deadline() const { return m_deadline; }
+    void timeOut();
 
+private:
+    friend class ConnectionSweep;
+    static constexpr std::size_t kNotSwept = std::numeric_limits<std::size_t>::max();
+
+    void start();
     void doRead();
     void readSome();
     void onRead(boost::beast::error_code ec, std::size_t bytes);
-    void markRequestStarted();
+    void parseBuffered();
+    void markRequestStarted(Clock::time_point now);
     void sendContinue();
     void handleRequest();
     void sendError(const ApiError &error);
@@ -52,21 +66,33 @@ private:
     void closeConnection();
     void lingerClose();
     void discardInput();
+    std::size_t buffered() const { return m_inEnd - m_inBegin; }
 
-    boost::beast::basic_stream<boost::asio::ip::tcp, Executor> m_stream;
-    boost::beast::flat_buffer m_buffer;
-    std::optional<Parser> m_parser;
+    Socket m_socket;
     ServerContext &m_context;
+    ConnectionSweep &m_sweep;
+    std::size_t m_sweepIndex = kNotSwept;
+    Clock::time_point m_deadline = Clock::time_point::max();
+
+    // Received bytes not yet parsed are m_in[m_inBegin, m_inEnd): the rest of a request, or
+    // the next one when the client pipelines.
+    std::vector<char> m_in;
+    std::size_t m_inBegin = 0;
+    std::size_t m_inEnd = 0;
+
+    RequestHead m_request; // kept across requests: its strings keep their capacity
+    std::optional<RequestParser> m_parser;
     std::string m_head; // status line + headers, reused across requests
     std::string m_body;
     std::string m_spare; // the previous body's buffer, lent to the next route() call
-    std::chrono::steady_clock::time_point m_handled;
+    Clock::time_point m_handled;
     metrics::Handler m_handler = metrics::Handler::Other;
     int m_status = 0;
     bool m_requestStarted = false; // first byte of a request has arrived
     bool m_continueSent = false;
     bool m_close = false;
     bool m_reading = false;
+    bool m_timedOut = false;
 };
 
 } // namespace forecast::http

@@ -5,6 +5,10 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <cstdio>
+#include <thread>
+
 using namespace apitest;
 namespace bj = boost::json;
 
@@ -237,6 +241,68 @@ TEST_F(ApiServer, KeepAliveServesManyRequestsOnOneConnection) {
                    HttpClient::format("GET", "/model", "", ""));
     EXPECT_EQ(client.readResponse().json().at("status"), "ok");
     EXPECT_EQ(client.readResponse().json().at("version"), "test-v1");
+}
+
+TEST_F(ApiServer, RequestsSplitAcrossReadsArePiecedTogether) {
+    // A client (or a proxy) may deliver a request in arbitrary pieces: mid-method, mid-header,
+    // between header and body, mid-body. Each piece arrives as its own read.
+    HttpClient client(server->port);
+    const std::string body = R"({"store":3,"item":17,"horizon":3})";
+    const std::string request = HttpClient::format("POST", "/predict", body, "application/json");
+    for (const std::size_t cut : {std::size_t{2}, request.find("Content-Type") + 5,
+                                  request.find("\r\n\r\n") + 2, request.size() - 5}) {
+        client.sendRaw(request.substr(0, cut));
+        std::this_thread::sleep_for(std::chrono::milliseconds(30));
+        client.sendRaw(request.substr(cut));
+        const auto r = client.readResponse();
+        ASSERT_EQ(r.status, 200) << "cut at " << cut << ": " << r.body;
+        EXPECT_EQ(r.json().at("forecast").as_array().size(), 3U);
+    }
+}
+
+TEST_F(ApiServer, ChunkedRequestBodyIsAccepted) {
+    HttpClient client(server->port);
+    const std::string body = R"({"store":3,"item":17,"horizon":4})";
+    std::string chunked;
+    for (std::size_t at = 0; at < body.size(); at += 10) {
+        const auto piece = body.substr(at, 10);
+        char size[16];
+        std::snprintf(size, sizeof size, "%zx", piece.size());
+        chunked += std::string(size) + "\r\n" + piece + "\r\n";
+    }
+    chunked += "0\r\n\r\n";
+    client.sendRaw("POST /predict HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n"
+                   "Transfer-Encoding: chunked\r\n\r\n" +
+                   chunked);
+    const auto r = client.readResponse();
+    ASSERT_EQ(r.status, 200) << r.body;
+    EXPECT_EQ(r.json().at("forecast").as_array().size(), 4U);
+    EXPECT_EQ(client.get("/health").status, 200); // the connection stays usable
+}
+
+TEST_F(ApiServer, ManyPipelinedRequestsWithBodiesAreAnsweredInOrder) {
+    HttpClient client(server->port);
+    std::string burst;
+    for (int i = 1; i <= 120; ++i) {
+        burst += HttpClient::format("POST", "/predict", predictBody("1", "1", i % 40 + 1),
+                                    "application/json");
+    }
+    client.sendRaw(burst); // far more than one read's worth
+    for (int i = 1; i <= 120; ++i) {
+        const auto r = client.readResponse();
+        ASSERT_EQ(r.status, 200) << "request " << i;
+        ASSERT_EQ(r.json().at("forecast").as_array().size(), static_cast<std::size_t>(i % 40 + 1))
+            << "request " << i << " answered out of order";
+    }
+}
+
+TEST_F(ApiServer, LargeHeadersUnderTheLimitAreServed) {
+    // 12 KiB of headers: more than a connection's first read buffer, less than the 16 KiB limit.
+    HttpClient client(server->port);
+    const auto r =
+        client.request("GET", "/health", "", "", {"X-Trace: " + std::string(12 * 1024, 't')});
+    EXPECT_EQ(r.status, 200);
+    EXPECT_EQ(client.get("/model").status, 200);
 }
 
 TEST_F(ApiServer, Http10KeepAliveIsConfirmed) {

@@ -7,6 +7,8 @@
 
 #include <gtest/gtest.h>
 
+#include <thread>
+
 using namespace forecast::api;
 
 namespace {
@@ -35,7 +37,20 @@ TEST(Config, Defaults) {
     EXPECT_EQ(c->modelCacheTtl, std::chrono::seconds(60));
     EXPECT_EQ(c->appVersion, "1.0.0");
     EXPECT_EQ(c->drainTimeout, std::chrono::seconds(10));
-    EXPECT_GE(c->workers, 1);
+    EXPECT_EQ(c->workers, availableCpus());
+}
+
+TEST(Config, WorkersDefaultToTheCpuLimitNotTheNodesCores) {
+    // A Kubernetes CPU limit of 1.5 CPUs is "150000 100000" in the container's cpu.max.
+    EXPECT_EQ(cpuQuotaCores("150000 100000\n"), 2);
+    EXPECT_EQ(cpuQuotaCores("100000 100000"), 1);
+    EXPECT_EQ(cpuQuotaCores("10000 100000"), 1); // 100m still gets one thread
+    EXPECT_EQ(cpuQuotaCores("400000 100000"), 4);
+    EXPECT_EQ(cpuQuotaCores("max 100000"), std::nullopt);
+    EXPECT_EQ(cpuQuotaCores(""), std::nullopt);
+    EXPECT_EQ(cpuQuotaCores("garbage"), std::nullopt);
+    EXPECT_GE(availableCpus(), 1);
+    EXPECT_LE(availableCpus(), static_cast<int>(std::max(1U, std::thread::hardware_concurrency())));
 }
 
 TEST(Config, ValuesFromTheEnvironment) {
