@@ -21,4 +21,11 @@ void appendInteger(std::string &out, std::int64_t value);
 // Appends "YYYY-MM-DD" (quoted).
 void appendDate(std::string &out, std::chrono::sys_days day);
 
+// The same number and date forms written at a cursor, for loops that size the output once
+// and then write without a capacity check per piece. Each returns the end of what it wrote.
+inline constexpr std::size_t kMaxNumberChars = 32;
+inline constexpr std::size_t kDateChars = 12;
+char *writeNumber(char *out, double value, int decimals = 3);
+char *writeDate(char *out, std::chrono::sys_days day);
+
 } // namespace forecast::http::json

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstring>
 #include <optional>
 
 namespace forecast::http {
@@ -68,7 +69,7 @@ std::optional<ApiError> appendForecastMembers(std::string &out, const PredictReq
 
     const std::size_t dayCount = days.days();
     const std::size_t quantileCount = std::min(days.quantileCount, request.quantileCount);
-    out.reserve(out.size() + 96 + dayCount * (52 + request.quantileCount * 20));
+    out.reserve(out.size() + 160);
     out.append("\"store\":");
     json::appendString(out, request.store);
     out.append(",\"item\":");
@@ -78,21 +79,36 @@ std::optional<ApiError> appendForecastMembers(std::string &out, const PredictReq
     out.append(",\"horizon\":");
     json::appendInteger(out, request.horizon);
     out.append(",\"forecast\":[");
+    // Sized once for the longest possible days, written at a cursor, trimmed at the end.
+    std::size_t keyChars = 0;
+    for (std::size_t q = 0; q < quantileCount; ++q) {
+        keyChars += keys.key(q).size();
+    }
+    const std::size_t perDay = 48 + json::kDateChars + json::kMaxNumberChars + keyChars +
+                               quantileCount * (json::kMaxNumberChars + 1);
+    const std::size_t start = out.size();
+    out.resize(start + dayCount * perDay);
+    char *cursor = out.data() + start;
+    const auto put = [&cursor](std::string_view text) {
+        std::memcpy(cursor, text.data(), text.size());
+        cursor += text.size();
+    };
     for (std::size_t d = 0; d < dayCount; ++d) {
-        out.append(d == 0 ? "{\"date\":" : ",{\"date\":");
-        json::appendDate(out, days.dates[d]);
-        out.append(",\"mean\":");
-        json::appendNumber(out, days.means[d]);
-        out.append(",\"quantiles\":{");
+        put(d == 0 ? std::string_view("{\"date\":") : std::string_view(",{\"date\":"));
+        cursor = json::writeDate(cursor, days.dates[d]);
+        put(",\"mean\":");
+        cursor = json::writeNumber(cursor, days.means[d]);
+        put(",\"quantiles\":{");
         for (std::size_t q = 0; q < quantileCount; ++q) {
             if (q > 0) {
-                out.push_back(',');
+                *cursor++ = ',';
             }
-            out.append(keys.key(q));
-            json::appendNumber(out, days.quantile(d, q));
+            put(keys.key(q));
+            cursor = json::writeNumber(cursor, days.quantile(d, q));
         }
-        out.append("}}");
+        put("}}");
     }
+    out.resize(static_cast<std::size_t>(cursor - out.data()));
     out.push_back(']');
     return std::nullopt;
 }
