@@ -105,7 +105,7 @@ void setSampleWidths(QTableView *view, const QStringList &samples) {
         const QString title = view->model()->headerData(column, Qt::Horizontal).toString();
         const int wanted =
             std::max(text.horizontalAdvance(samples.at(column)), header.horizontalAdvance(title));
-        view->setColumnWidth(column, wanted + 14);
+        view->setColumnWidth(column, wanted + 12);
     }
 }
 
@@ -174,8 +174,8 @@ void MainWindow::buildUi() {
     m_hpaPanel = new HpaPanel(m_topSplitter);
     m_hpaPanel->setMinimumWidth(400); // narrower, the figures overlap and the chart axes elide
     m_topSplitter->addWidget(m_hpaPanel);
-    m_topSplitter->setStretchFactor(0, 5);
-    m_topSplitter->setStretchFactor(1, 3);
+    m_topSplitter->setStretchFactor(0, 2);
+    m_topSplitter->setStretchFactor(1, 1);
 
     m_bottomTabs = new QTabWidget(m_mainSplitter);
     m_bottomTabs->setObjectName(QStringLiteral("bottomTabs"));
