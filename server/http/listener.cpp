@@ -71,12 +71,14 @@ void Listener::doAccept() {
     // concurrently, and connections on other threads never contend with it for a reactor.
     const Worker &worker = m_workers[m_next];
     m_next = (m_next + 1) % m_workers.size();
-    m_nextSweep = worker.sweep;
-    m_acceptor.async_accept(worker.ioc->get_executor(),
-                            beast::bind_front_handler(&Listener::onAccept, shared_from_this()));
+    m_acceptor.async_accept(
+        worker.ioc->get_executor(),
+        [self = shared_from_this(), sweep = worker.sweep](beast::error_code ec, Socket socket) {
+            self->onAccept(ec, std::move(socket), *sweep);
+        });
 }
 
-void Listener::onAccept(beast::error_code ec, Socket socket) {
+void Listener::onAccept(beast::error_code ec, Socket socket, ConnectionSweep &sweep) {
     if (ec == net::error::operation_aborted || !m_acceptor.is_open()) {
         return; // closed for shutdown
     }
@@ -96,7 +98,7 @@ void Listener::onAccept(beast::error_code ec, Socket socket) {
         });
         return;
     }
-    std::make_shared<Session>(std::move(socket), m_context, *m_nextSweep)->run();
+    std::make_shared<Session>(std::move(socket), m_context, sweep)->run();
     doAccept();
 }
 

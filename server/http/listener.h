@@ -42,10 +42,10 @@ public:
 
 private:
     void doAccept();
-    void onAccept(boost::beast::error_code ec, Socket socket);
+    // `sweep` belongs to the io_context the socket was accepted onto.
+    void onAccept(boost::beast::error_code ec, Socket socket, ConnectionSweep &sweep);
 
     std::vector<Worker> m_workers;
-    ConnectionSweep *m_nextSweep = nullptr; // the sweep of the connection being accepted
     std::size_t m_next = 0; // round-robin cursor, touched only on the acceptor's strand
     boost::asio::ip::tcp::acceptor m_acceptor;
     boost::asio::steady_timer m_retry;
