@@ -33,9 +33,16 @@ void RequestParser::on_response_impl(int, string_view, int, error_code &ec) {
 
 void RequestParser::on_field_impl(bhttp::field name, string_view, string_view value, error_code &) {
     // Connection, Content-Length and Transfer-Encoding are interpreted by basic_parser itself.
+    // Trailers of a chunked body arrive here too: they never change what the header said.
+    // A repeated field keeps its first value.
+    if (is_header_done()) {
+        return;
+    }
     if (name == bhttp::field::content_type) {
-        m_head.contentType.assign(value.data(), value.size());
-    } else if (name == bhttp::field::expect) {
+        if (m_head.contentType.empty()) {
+            m_head.contentType.assign(value.data(), value.size());
+        }
+    } else if (name == bhttp::field::expect && !m_head.expectContinue) {
         m_head.expectContinue = boost::beast::iequals(value, "100-continue");
     }
 }

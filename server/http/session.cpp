@@ -67,11 +67,20 @@ void appendHead(std::string &head, int status, const Response &response, std::si
 // so that the kernel does not answer unread data with a reset that destroys our response.
 constexpr auto kLingerTime = std::chrono::seconds(2);
 
-// Input buffer: room for a typical request and its pipelined successor; it grows only while a
-// request line and headers (at most the header limit) arrive in pieces, since the parser
-// takes body bytes as they come.
+// Input buffer: room for a typical request and its pipelined successor. It grows only while
+// the parser waits for the end of a line it cannot take in pieces: the request line and
+// headers (the header limit stops them) or a chunk-size line or trailer (stopped here).
 constexpr std::size_t kInputSize = 8192;
 constexpr std::size_t kMinReadRoom = 2048;
+// Buffers larger than this are given back while a connection waits idle for its next request,
+// so a client that sent one large body does not keep a megabyte per idle connection.
+constexpr std::size_t kKeepWhileIdle = 64 * 1024;
+
+void releaseIfLarge(std::string &buffer) {
+    if (buffer.capacity() > kKeepWhileIdle) {
+        std::string().swap(buffer);
+    }
+}
 
 } // namespace
 
@@ -137,6 +146,13 @@ void Session::doRead() {
         return;
     }
     // Idle keep-alive wait: an async read holds no thread, only this deadline.
+    releaseIfLarge(m_request.body);
+    releaseIfLarge(m_body);
+    releaseIfLarge(m_spare);
+    if (m_in.size() > kInputSize) {
+        m_inBegin = m_inEnd = 0;
+        std::vector<char>(kInputSize).swap(m_in);
+    }
     m_deadline = Clock::now() + m_context.options.keepAliveTimeout;
     readSome();
 }
@@ -150,6 +166,14 @@ void Session::readSome() {
         m_inEnd -= m_inBegin;
         m_inBegin = 0;
         if (m_in.size() - m_inEnd < kMinReadRoom) {
+            if (m_in.size() >= m_context.options.headerLimit + kInputSize) {
+                // The header limit bounds the request line and headers; only a chunk-size line
+                // or a trailer section gets here.
+                return sendError({400, "bad_request",
+                                  "malformed HTTP request: a chunk-size line or trailer is "
+                                  "longer than " +
+                                      std::to_string(m_context.options.headerLimit) + " bytes"});
+            }
             m_in.resize(m_in.size() * 2);
         }
     }

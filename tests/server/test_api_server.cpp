@@ -280,6 +280,28 @@ TEST_F(ApiServer, ChunkedRequestBodyIsAccepted) {
     EXPECT_EQ(client.get("/health").status, 200); // the connection stays usable
 }
 
+TEST_F(ApiServer, EndlessChunkLineIs400NotUnboundedMemory) {
+    // The header limit bounds the request line and headers; a chunk-size line (or a trailer)
+    // that never ends must be bounded too, not buffered for as long as the client sends.
+    HttpClient client(server->port);
+    client.sendRaw("POST /predict HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n"
+                   "Transfer-Encoding: chunked\r\n\r\n1;ext=" +
+                   std::string(64 * 1024, 'x'));
+    const auto r = client.readResponse();
+    EXPECT_EQ(r.status, 400);
+    EXPECT_EQ(r.errorCode(), "bad_request");
+    EXPECT_TRUE(client.closedByServer());
+}
+
+TEST_F(ApiServer, ChunkedTrailersDoNotOverrideHeaders) {
+    HttpClient client(server->port);
+    client.sendRaw("POST /predict HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n"
+                   "Transfer-Encoding: chunked\r\n\r\n"
+                   "21\r\n{\"store\":3,\"item\":17,\"horizon\":2}\r\n"
+                   "0\r\nContent-Type: text/plain\r\n\r\n");
+    EXPECT_EQ(client.readResponse().status, 200);
+}
+
 TEST_F(ApiServer, ManyPipelinedRequestsWithBodiesAreAnsweredInOrder) {
     HttpClient client(server->port);
     std::string burst;
