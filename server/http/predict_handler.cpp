@@ -69,7 +69,17 @@ std::optional<ApiError> appendForecastMembers(std::string &out, const PredictReq
 
     const std::size_t dayCount = days.days();
     const std::size_t quantileCount = std::min(days.quantileCount, request.quantileCount);
-    out.reserve(out.size() + 160);
+    // The longest a day can be: its fixed pieces ({"date":, ,"mean":, ,"quantiles":{, }} and
+    // the comma before it, 34 characters; 48 leaves room), a date, and one number per value.
+    std::size_t keyChars = 0;
+    for (std::size_t q = 0; q < quantileCount; ++q) {
+        keyChars += keys.key(q).size();
+    }
+    const std::size_t perDay = 48 + json::kDateChars + json::kMaxNumberChars + keyChars +
+                               quantileCount * (json::kMaxNumberChars + 1);
+    // One reservation for the whole answer: 160 for the members before the days.
+    out.reserve(out.size() + 160 + request.store.size() + request.item.size() +
+                model.version.size() + dayCount * perDay);
     out.append("\"store\":");
     json::appendString(out, request.store);
     out.append(",\"item\":");
@@ -79,13 +89,7 @@ std::optional<ApiError> appendForecastMembers(std::string &out, const PredictReq
     out.append(",\"horizon\":");
     json::appendInteger(out, request.horizon);
     out.append(",\"forecast\":[");
-    // Sized once for the longest possible days, written at a cursor, trimmed at the end.
-    std::size_t keyChars = 0;
-    for (std::size_t q = 0; q < quantileCount; ++q) {
-        keyChars += keys.key(q).size();
-    }
-    const std::size_t perDay = 48 + json::kDateChars + json::kMaxNumberChars + keyChars +
-                               quantileCount * (json::kMaxNumberChars + 1);
+    // Sized for the longest possible days, written at a cursor, trimmed at the end.
     const std::size_t start = out.size();
     out.resize(start + dayCount * perDay);
     char *cursor = out.data() + start;
