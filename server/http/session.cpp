@@ -76,6 +76,13 @@ constexpr std::size_t kMinReadRoom = 2048;
 // so a client that sent one large body does not keep a megabyte per idle connection.
 constexpr std::size_t kKeepWhileIdle = 64 * 1024;
 
+// Both ways a body can be too large: announced by Content-Length (with or without
+// Expect: 100-continue) or found while reading a chunked body.
+ApiError payloadTooLarge(std::size_t bodyLimit) {
+    return {413, "payload_too_large",
+            "request body is larger than " + std::to_string(bodyLimit) + " bytes"};
+}
+
 void releaseIfLarge(std::string &buffer) {
     if (buffer.capacity() > kKeepWhileIdle) {
         std::string().swap(buffer);
@@ -224,9 +231,7 @@ void Session::parseBuffered() {
         m_inBegin += used;
         if (ec && ec != bhttp::error::need_more) {
             if (ec == bhttp::error::body_limit) {
-                return sendError({413, "payload_too_large",
-                                  "request body is larger than " +
-                                      std::to_string(m_context.options.bodyLimit) + " bytes"});
+                return sendError(payloadTooLarge(m_context.options.bodyLimit));
             }
             if (ec == bhttp::error::header_limit) {
                 return sendError({431, "header_too_large",
@@ -241,9 +246,7 @@ void Session::parseBuffered() {
         if (m_parser->is_header_done() && m_request.expectContinue && !m_continueSent) {
             const auto length = m_parser->content_length();
             if (length && *length > m_context.options.bodyLimit) {
-                return sendError({413, "payload_too_large",
-                                  "request body is larger than " +
-                                      std::to_string(m_context.options.bodyLimit) + " bytes"});
+                return sendError(payloadTooLarge(m_context.options.bodyLimit));
             }
             return sendContinue();
         }
