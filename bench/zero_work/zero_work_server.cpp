@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <charconv>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -43,7 +44,12 @@ std::size_t completeRequest(std::string_view data) {
         constexpr std::string_view kName = "content-length:";
         if (line.size() > kName.size() &&
             strncasecmp(line.data(), kName.data(), kName.size()) == 0) {
-            bodyLength = std::strtoul(std::string(line.substr(kName.size())).c_str(), nullptr, 10);
+            // No allocation here: the ceiling must not pay for work forecast-api does not do.
+            std::string_view value = line.substr(kName.size());
+            while (!value.empty() && value.front() == ' ') {
+                value.remove_prefix(1);
+            }
+            std::from_chars(value.data(), value.data() + value.size(), bodyLength);
         }
     }
     const std::size_t total = headerEnd + 4 + bodyLength;
